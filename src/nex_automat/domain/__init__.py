@@ -1,0 +1,12 @@
+"""The Invoice model and its checks. Pure: no I/O, no framework."""
+
+from nex_automat.domain.model import (
+    DocumentType,
+    Invoice,
+    InvoiceWarning,
+    Line,
+    Party,
+    VatRow,
+)
+
+__all__ = ["DocumentType", "Invoice", "InvoiceWarning", "Line", "Party", "VatRow"]

@@ -1,0 +1,59 @@
+"""Errors a user can cause, each with a stable code.
+
+The code is part of the public contract (``nex-automat extract --json`` prints it), so
+callers branch on ``error.code``, never on the message text.
+"""
+
+from __future__ import annotations
+
+
+class NexError(Exception):
+    """Base of every error NEX Automat reports to a user."""
+
+    code: str = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DocumentError(NexError):
+    """A document could not be turned into an invoice."""
+
+
+class NotAPdf(DocumentError):
+    code = "not_a_pdf"
+
+
+class EmptyDocument(DocumentError):
+    code = "empty_document"
+
+
+class EncryptedPdf(DocumentError):
+    code = "encrypted_pdf"
+
+
+class UnreadableDocument(DocumentError):
+    code = "unreadable"
+
+
+class TooManyPages(DocumentError):
+    code = "too_many_pages"
+
+
+class DocumentTooLarge(DocumentError):
+    code = "document_too_large"
+
+
+class NoTextLayer(DocumentError):
+    code = "no_text_layer"
+
+
+class NoInvoiceFound(DocumentError):
+    code = "no_invoice_found"
+
+
+class TemplateError(NexError):
+    """A supplier template file is malformed; names the file and the key."""
+
+    code = "invalid_template"

@@ -1,0 +1,44 @@
+"""What reading one document gives: the invoice, how it was read, and where from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nex_automat.domain.model import Invoice, InvoiceWarning
+
+
+@dataclass(frozen=True, slots=True)
+class SourceBox:
+    """Where on the page a value was read (PDF points, origin top-left, 0-based page)."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+Provenance = dict[str, SourceBox]
+"""Field path (``"number"``, ``"supplier.ico"``, ``"lines[2].net_amount"``) → its box."""
+
+
+@dataclass(slots=True)
+class Extraction:
+    """An invoice read from positioned text, before checks are run on it."""
+
+    invoice: Invoice
+    warnings: list[InvoiceWarning] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ExtractionResult:
+    """The outcome for one document, as the contract reports it."""
+
+    invoice: Invoice
+    method: str
+    pages: int
+    sha256: str
+    template: str | None = None
+    warnings: list[InvoiceWarning] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=dict)
