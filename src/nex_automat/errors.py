@@ -21,6 +21,10 @@ class DocumentError(NexError):
     """A document could not be turned into an invoice."""
 
 
+class FileNotFound(DocumentError):
+    code = "file_not_found"
+
+
 class NotAPdf(DocumentError):
     code = "not_a_pdf"
 

@@ -1,0 +1,132 @@
+"""The ``nex-automat`` command: parses arguments and calls the rooms below it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from nex_automat.console import render_failure, render_result
+from nex_automat.errors import DocumentTooLarge, FileNotFound, NexError, TemplateError
+from nex_automat.extract.contract import failure_json, success_json
+from nex_automat.extract.document import ExtractOptions, extract_pdf
+from nex_automat.extract.templates import TemplateLibrary, default_library
+
+app = typer.Typer(
+    help="NEX Automat: supplier invoices in, checked structured data out.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """Keeps ``extract`` a subcommand even while it is the only one."""
+
+
+@app.command()
+def extract(
+    paths: Annotated[
+        list[Path], typer.Argument(help="PDF files, or folders: every PDF directly in them.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per file (JSON Lines) on stdout.")
+    ] = False,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            envvar="NEX_TEMPLATES_DIR",
+            help="Folder of supplier templates (*.yaml) added to the shipped ones.",
+        ),
+    ] = None,
+    max_pages: Annotated[
+        int, typer.Option(min=1, help="Refuse documents with more pages than this.")
+    ] = ExtractOptions.max_pages,
+) -> None:
+    """Read supplier invoices and print what they say, with warnings for what looks wrong."""
+    err = Console(stderr=True)
+    try:
+        library = default_library(templates)
+    except TemplateError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(2) from exc
+    files = list(_expand(paths))
+    options = ExtractOptions(max_pages=max_pages)
+    out = Console(highlight=False)
+    failed = False
+    with _progress(err, show=len(files) > 1 or any(p.is_dir() for p in paths)) as progress:
+        task = progress.add_task("Reading invoices", total=len(files))
+        for path in files:
+            progress.update(task, description=f"Reading {path.name}")
+            failed |= not _extract_one(path, library, options, as_json=as_json, out=out)
+            progress.advance(task)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _extract_one(
+    path: Path, library: TemplateLibrary, options: ExtractOptions, *, as_json: bool, out: Console
+) -> bool:
+    name = str(path)
+    try:
+        result = extract_pdf(_read(path, options), templates=library, options=options)
+    except NexError as exc:
+        if as_json:
+            _print_json(failure_json(name, exc))
+        else:
+            out.print(render_failure(name, exc))
+        return False
+    if as_json:
+        _print_json(success_json(name, result))
+    else:
+        out.print(render_result(name, result))
+    return True
+
+
+def _read(path: Path, options: ExtractOptions) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > options.max_bytes:
+            raise DocumentTooLarge(
+                f"the file has {size} bytes, more than the limit of {options.max_bytes}"
+            )
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise FileNotFound(f"{path} does not exist") from exc
+    except IsADirectoryError as exc:
+        raise FileNotFound(f"{path} is a folder, not a file") from exc
+    except OSError as exc:
+        raise FileNotFound(f"{path} cannot be read: {exc.strerror}") from exc
+
+
+def _expand(paths: list[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.iterdir() if p.suffix.lower() == ".pdf" and p.is_file()
+            )
+        else:
+            yield path
+
+
+def _print_json(obj: dict[str, object]) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _progress(console: Console, *, show: bool) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not show,
+    )

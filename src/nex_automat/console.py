@@ -1,0 +1,114 @@
+"""Readable terminal summaries of extraction results (the CLI without ``--json``)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from nex_automat.domain.model import Party
+from nex_automat.errors import NexError
+from nex_automat.extract import contract
+from nex_automat.extract.result import ExtractionResult
+
+_HEADER_FIELDS = (
+    ("Type", "document_type"),
+    ("Number", "number"),
+    ("Issued", "issue_date"),
+    ("Tax point", "tax_point_date"),
+    ("Due", "due_date"),
+    ("Currency", "currency"),
+    ("Variable symbol", "variable_symbol"),
+    ("Constant symbol", "constant_symbol"),
+    ("Order", "order_reference"),
+)
+_TOTAL_FIELDS = (
+    ("Net", "total_net"),
+    ("VAT", "total_vat"),
+    ("Gross", "total_gross"),
+    ("Rounding", "rounding"),
+    ("Amount due", "amount_due"),
+)
+
+
+def render_result(name: str, result: ExtractionResult) -> RenderableType:
+    data = contract.invoice_json(result.invoice)
+    source = f"{result.method}, {result.pages} page(s)"
+    if result.template:
+        source += f", template {result.template}"
+    parts: list[RenderableType] = [
+        _key_values(_HEADER_FIELDS, data),
+        _parties(result.invoice.supplier, result.invoice.customer),
+        _lines(data["lines"]),
+        _vat(data["vat_breakdown"]),
+        _key_values(_TOTAL_FIELDS, data),
+        _warnings(result),
+    ]
+    return Panel(Group(*parts), title=f"[bold]{name}[/bold]", subtitle=source)
+
+
+def render_failure(name: str, error: NexError) -> RenderableType:
+    return Panel(
+        Text(f"{error.code}: {error.message}", style="red"),
+        title=f"[bold]{name}[/bold]",
+        border_style="red",
+    )
+
+
+def _key_values(fields: tuple[tuple[str, str], ...], data: dict[str, object]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column()
+    for label, key in fields:
+        value = data.get(key)
+        table.add_row(label, "—" if value is None else str(value))
+    return table
+
+
+def _parties(supplier: Party, customer: Party) -> Table:
+    table = Table(title="Parties", expand=True)
+    table.add_column("")
+    table.add_column("Supplier")
+    table.add_column("Customer")
+    for name in contract.PARTY_FIELDS:
+        left, right = getattr(supplier, name), getattr(customer, name)
+        if left is None and right is None:
+            continue
+        table.add_row(name, left or "—", right or "—")
+    return table
+
+
+def _lines(lines: list[dict[str, object]]) -> Table:
+    table = Table(title=f"Lines ({len(lines)})", expand=True)
+    columns = ("position", "seller_code", "description", "quantity", "unit", "unit_price")
+    for name in (*columns, "discount_percent", "vat_rate", "net_amount"):
+        justify = "left" if name in {"seller_code", "description", "unit"} else "right"
+        table.add_column(name.replace("_", " "), justify=justify)
+    for line in lines:
+        table.add_row(
+            *(
+                "" if line[c] is None else str(line[c])
+                for c in (*columns, "discount_percent", "vat_rate", "net_amount")
+            )
+        )
+    return table
+
+
+def _vat(rows: list[dict[str, str | None]]) -> Table:
+    table = Table(title="VAT recap")
+    for name in ("rate", "base", "vat"):
+        table.add_column(name, justify="right")
+    for row in rows:
+        table.add_row(*(row[c] or "—" for c in ("rate", "base", "vat")))
+    return table
+
+
+def _warnings(result: ExtractionResult) -> RenderableType:
+    if not result.warnings:
+        return Text("No warnings.", style="green")
+    text = Text()
+    for warning in result.warnings:
+        text.append(f"⚠ {warning.code}", style="yellow bold")
+        text.append(f"  {warning.message}\n")
+    return text
