@@ -1,6 +1,7 @@
 """The Invoice model and its checks. Pure: no I/O, no framework."""
 
 from nex_automat.domain.model import (
+    AllowanceCharge,
     DocumentType,
     Invoice,
     InvoiceWarning,
@@ -9,4 +10,12 @@ from nex_automat.domain.model import (
     VatRow,
 )
 
-__all__ = ["DocumentType", "Invoice", "InvoiceWarning", "Line", "Party", "VatRow"]
+__all__ = [
+    "AllowanceCharge",
+    "DocumentType",
+    "Invoice",
+    "InvoiceWarning",
+    "Line",
+    "Party",
+    "VatRow",
+]

@@ -65,15 +65,36 @@ class Line:
     net_amount: Decimal | None = None
     vat_amount: Decimal | None = None
     gross_amount: Decimal | None = None
+    vat_category: str | None = None
 
 
 @dataclass(slots=True)
 class VatRow:
-    """One row of the VAT recap: tax base and tax for one rate."""
+    """One row of the VAT recap: tax base and tax for one rate.
+
+    ``category`` is the EN 16931 VAT category (S standard, Z zero, E exempt, O outside
+    scope, AE reverse charge, K intra-community) when the document states it; printed
+    invoices rarely do, structured ones always.
+    """
 
     rate: Decimal
     base: Decimal | None = None
     vat: Decimal | None = None
+    category: str | None = None
+    exemption_reason: str | None = None
+
+
+@dataclass(slots=True)
+class AllowanceCharge:
+    """A document-level discount (allowance) or surcharge (charge), net of VAT."""
+
+    is_charge: bool
+    amount: Decimal
+    reason: str | None = None
+    base_amount: Decimal | None = None
+    percent: Decimal | None = None
+    vat_rate: Decimal | None = None
+    vat_category: str | None = None
 
 
 @dataclass(slots=True)
@@ -96,6 +117,14 @@ class Invoice:
     total_gross: Decimal | None = None
     rounding: Decimal | None = None
     amount_due: Decimal | None = None
+    prepaid_amount: Decimal | None = None
+    allowances_charges: list[AllowanceCharge] = field(default_factory=list)
+    exchange_rate: Decimal | None = None
+    """Units of local currency per unit of ``currency`` when the invoice is in a foreign one."""
+    preceding_invoice: str | None = None
+    """The invoice a credit or debit note corrects."""
+    buyer_reference: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
