@@ -61,3 +61,29 @@ class TemplateError(NexError):
     """A supplier template file is malformed; names the file and the key."""
 
     code = "invalid_template"
+
+
+class XmlError(DocumentError):
+    """An XML document was refused or could not be parsed safely."""
+
+    code = "invalid_xml"
+
+
+class XmlEntitiesRefused(XmlError):
+    """The document declares a DTD or entities: refused, never resolved."""
+
+    code = "xml_entities_refused"
+
+
+class XmlTooLarge(XmlError):
+    code = "xml_too_large"
+
+
+class XmlTooDeep(XmlError):
+    code = "xml_too_deep"
+
+
+class UnsupportedFormat(DocumentError):
+    """Structured data in a format or document kind NEX Automat does not read."""
+
+    code = "unsupported_format"
