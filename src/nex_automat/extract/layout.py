@@ -7,6 +7,7 @@ produces these types, so the extractor never knows where the words came from.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 
 
@@ -168,14 +169,6 @@ def _centre_y(word: Word) -> float:
     return (word.top + word.bottom) / 2
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def split_phrases(words: list[Word]) -> list[Phrase]:
     """Split the words of one line (left to right) at gaps wider than a space."""
     phrases: list[Phrase] = []
@@ -203,7 +196,7 @@ def build_lines(words: list[Word]) -> list[TextLine]:
     heights = [w.height for w in words if w.height > 0]
     if not heights:
         heights = [0.0]
-    tolerance = LINE_TOLERANCE * _median(heights)
+    tolerance = LINE_TOLERANCE * statistics.median(heights)
     groups: list[list[Word]] = []
     centre_sum = 0.0
     for word in sorted(words, key=lambda w: (w.page, _centre_y(w), w.x0)):
