@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from nex_automat.console import render_failure, render_result
 from nex_automat.errors import DocumentTooLarge, FileNotFound, NexError, TemplateError
 from nex_automat.extract.contract import failure_json, success_json
-from nex_automat.extract.document import ExtractOptions, extract_pdf
+from nex_automat.extract.document import DEFAULT_MAX_PAGES, ExtractOptions, extract_pdf
 from nex_automat.extract.templates import TemplateLibrary, default_library
 
 app = typer.Typer(
@@ -48,7 +48,7 @@ def extract(
     ] = None,
     max_pages: Annotated[
         int, typer.Option(min=1, help="Refuse documents with more pages than this.")
-    ] = ExtractOptions.max_pages,
+    ] = DEFAULT_MAX_PAGES,
 ) -> None:
     """Read supplier invoices and print what they say, with warnings for what looks wrong."""
     err = Console(stderr=True)

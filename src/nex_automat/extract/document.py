@@ -14,12 +14,16 @@ from nex_automat.extract.result import ExtractionResult
 from nex_automat.extract.templates import TemplateLibrary, apply_rules
 
 
+DEFAULT_MAX_PAGES = 300
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
 @dataclass(frozen=True, slots=True)
 class ExtractOptions:
     """Limits that protect the service from hostile documents."""
 
-    max_pages: int = 300
-    max_bytes: int = 50 * 1024 * 1024
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_bytes: int = DEFAULT_MAX_BYTES
 
 
 def extract_pdf(

@@ -1,0 +1,165 @@
+"""Column labels of invoice item tables (Slovak, Czech, English) and how to recognise them.
+
+Labels are compared after folding: diacritics removed, lower case, punctuation turned into
+spaces, currency qualifiers dropped. So "Jedn. cena bez DPH (€)" and "jedn cena bez dph" are
+the same label. A supplier template can add its own labels per field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+from nex_automat.errors import TemplateError
+
+FIELDS: tuple[str, ...] = (
+    "position",
+    "seller_code",
+    "ean",
+    "description",
+    "quantity",
+    "unit",
+    "unit_price",
+    "discount_percent",
+    "vat_rate",
+    "net_amount",
+    "vat_amount",
+    "gross_amount",
+)
+
+TEXT_FIELDS = frozenset({"position", "seller_code", "ean", "description", "unit"})
+"""Columns whose values are words, printed left-aligned; the rest hold numbers."""
+
+COLUMN_LABELS: Mapping[str, tuple[str, ...]] = {
+    "position": (
+        "P.č.", "P. č.", "Č.", "#", "Pol.", "Por.", "Por. č.", "Poř.", "Poř. č.", "Pč.",
+        "Poradové číslo", "Pořadí", "No.", "Nr.", "Pos.", "Item no.", "Riadok", "Ř.",
+    ),
+    "seller_code": (
+        "Kód", "Kód tovaru", "Kód zboží", "Kód položky", "Katalógové číslo",
+        "Katalogové číslo", "Kat. číslo", "Kat. č.", "Kat.č.", "Číslo položky", "Číslo tovaru",
+        "Číslo zboží", "Art. č.", "Art.č.", "Art. číslo", "Artikel", "Obj. číslo",
+        "Objednávacie číslo", "Objednací číslo", "Code", "Item code", "Product code", "SKU",
+        "Reg. č.", "Registračné číslo", "Kód produktu", "Tovar kód", "Číslo", "Č. tovaru",
+        "Katalóg", "Katalog", "Materiál", "Material", "Číslo materiálu",
+    ),
+    "ean": ("EAN", "EAN kód", "Čiarový kód", "Čárový kód", "GTIN", "Barcode", "EAN/GTIN"),
+    "description": (
+        "Názov", "Popis", "Názov tovaru", "Názov položky", "Názov tovaru / služby",
+        "Názov tovaru/služby", "Označenie dodávky", "Označení dodávky", "Označenie",
+        "Označenie tovaru", "Text", "Položka", "Název", "Název zboží", "Název položky",
+        "Popis položky", "Popis tovaru", "Popis zboží", "Tovar", "Zboží", "Tovar / služba",
+        "Tovar/služba", "Zboží / služba", "Predmet", "Predmet fakturácie", "Předmět",
+        "Description", "Item", "Item description", "Product", "Názov a popis",
+    ),
+    "quantity": (
+        "Množstvo", "Množ.", "Množs.", "Počet", "Mn.", "Qty", "Qty.", "Quantity", "Množství",
+        "Množ", "Počet MJ", "Počet m.j.", "Počet jednotiek", "Fakturované množstvo",
+        "Dodané množstvo", "Ks",
+    ),
+    "unit": (
+        "MJ", "m.j.", "M.J.", "Jedn.", "Jednotka", "Unit", "UoM", "Mer. jedn.", "Měr. jedn.",
+        "Merná jednotka", "Měrná jednotka", "J.", "Jed.",
+    ),
+    "unit_price": (
+        "Jedn. cena", "Jedn.cena", "Cena/MJ", "Cena / MJ", "Cena za MJ", "Cena za m.j.",
+        "Cena za jednotku", "Cena za ks", "Cena/ks", "J.cena", "J. cena", "Jednotková cena",
+        "Jednotková cena bez DPH", "Jedn. cena bez DPH", "Cena/MJ bez DPH",
+        "Cena za MJ bez DPH", "Cena za m.j. bez DPH", "J. cena bez DPH", "Cena MJ",
+        "Cena jedn.", "Jednot. cena", "Unit price", "Price", "Price/unit", "Cena",
+        "Predajná cena", "Cena bez DPH/MJ", "Cena MJ bez DPH", "Jedn. cena po zľave",
+    ),
+    "discount_percent": (
+        "Zľava %", "Zľava", "Zľava (%)", "Zľ. %", "Zľ.", "Sleva %", "Sleva", "Sleva (%)",
+        "Rabat", "Rabat %", "Sl. %", "Sl.", "Discount", "Discount %", "Disc. %", "Zľava v %",
+        "Sleva v %",
+    ),
+    "vat_rate": (
+        "DPH %", "% DPH", "DPH (%)", "DPH v %", "Sadzba DPH", "Sadzba", "Sadzba %",
+        "Sazba", "Sazba DPH", "Sazba %", "DPH sadzba", "DPH sazba", "VAT %", "VAT rate",
+        "% VAT", "Sadzba DPH %", "Sazba DPH %", "%",
+    ),
+    "net_amount": (
+        "Spolu bez DPH", "Celkom bez DPH", "Cena bez DPH", "Základ", "Základ DPH",
+        "Základ dane", "Celkem bez DPH", "Suma", "Suma bez DPH", "Cena celkom bez DPH",
+        "Cena celkem bez DPH", "Hodnota bez DPH", "Hodnota", "Net", "Net amount", "Amount",
+        "Celková cena bez DPH", "Spolu bez DPH po zľave", "Cena spolu bez DPH", "Bez DPH",
+        "Základ daně", "Hodnota netto", "Netto", "Netto hodnota", "Celkom", "Spolu", "Celkem",
+        "Total", "Cena celkom", "Cena celkem", "Cena spolu",
+    ),
+    "vat_amount": (
+        "DPH", "Výška DPH", "Suma DPH", "Hodnota DPH", "VAT", "VAT amount", "Daň", "Výše DPH",
+        "DPH celkom", "DPH celkem", "DPH spolu", "Částka DPH", "Čiastka DPH",
+    ),
+    "gross_amount": (
+        "Spolu s DPH", "Celkom s DPH", "Celkem s DPH", "Cena s DPH", "Suma s DPH",
+        "Cena celkom s DPH", "Cena celkem s DPH", "Hodnota s DPH", "Celková cena s DPH",
+        "Cena spolu s DPH", "Spolu vrátane DPH", "Celkom vrátane DPH", "Celkem včetně DPH",
+        "Vrátane DPH", "Včetně DPH", "S DPH", "Total incl. VAT", "Gross", "Gross amount",
+        "Amount incl. VAT",
+    ),
+}  # fmt: skip
+"""Header synonyms per field. A bare total ("Celkom", "Spolu") is read as the net amount
+when the table also has a column with VAT included, and as the gross amount otherwise;
+see ``AMBIGUOUS_TOTALS``."""
+
+AMBIGUOUS_TOTALS = frozenset({"celkom", "spolu", "celkem", "total", "cena celkom", "cena celkem"})
+"""Labels meaning "line total" without saying whether VAT is in it."""
+
+_QUALIFIERS = re.compile(r"\b(?:v\s+)?(?:eur|czk|kc|usd|€|\$)\b|€")
+_PUNCTUATION = re.compile(r"[.,:;/()\[\]\\_*'\"-]+")
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """Lower case, no diacritics, punctuation as spaces, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = _PUNCTUATION.sub(" ", plain.replace("%", " % ").replace("#", " # "))
+    return " ".join(plain.split())
+
+
+def fold_label(text: str) -> str:
+    """A header text reduced to what identifies its column (currency qualifiers dropped)."""
+    return " ".join(_QUALIFIERS.sub(" ", fold(text)).split())
+
+
+class LabelTable:
+    """Header label → field, built once from the built-in synonyms plus a template's own."""
+
+    def __init__(self, extra: Mapping[str, Sequence[str]] | None = None) -> None:
+        self._labels: dict[str, str] = {}
+        for field, labels in COLUMN_LABELS.items():
+            for label in labels:
+                self._labels.setdefault(fold_label(label), field)
+        for field, labels in (extra or {}).items():
+            if field not in FIELDS:
+                raise TemplateError(f"unknown column field {field!r}; known: {', '.join(FIELDS)}")
+            for label in labels:
+                self._labels[fold_label(label)] = field
+        self.longest = max(len(key.split()) for key in self._labels)
+
+    def field_of(self, text: str) -> str | None:
+        """The field a whole header cell names, or ``None``."""
+        key = fold_label(text)
+        if not key:
+            return None
+        found = self._labels.get(key)
+        if found is None and " / " in text:
+            for part in text.split(" / "):
+                found = self._labels.get(fold_label(part))
+                if found is not None:
+                    break
+        return found
+
+    def is_label(self, folded: str) -> bool:
+        return folded in self._labels
+
+    def is_qualifier(self, text: str) -> bool:
+        """A currency tag that only qualifies the label it follows."""
+        return bool(fold(text)) and not fold_label(text)
+
+    def is_ambiguous_total(self, text: str) -> bool:
+        return fold_label(text) in AMBIGUOUS_TOTALS

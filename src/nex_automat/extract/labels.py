@@ -1,0 +1,321 @@
+"""The words Slovak, Czech and English invoices print before their values.
+
+The tables are data: a supplier template adds synonyms per field without touching code.
+Matching ignores case, diacritics and punctuation, so "Číslo faktúry:", "CISLO FAKTURY" and
+"Číslo faktúry." are one label; a label may be followed by a number marker ("č.", "c.",
+"číslo", "No.", "#"), which is why "Faktúra č." and "Faktúra" need only one entry.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nex_automat.domain.model import DocumentType
+
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    # header
+    "number": (
+        "Číslo faktúry", "Číslo faktury", "Č. faktúry", "Č. faktury", "Faktúra číslo",
+        "Faktura číslo", "Číslo dokladu", "Č. dokladu", "Doklad číslo", "Doklad č.",
+        "Číslo daňového dokladu", "Číslo dobropisu", "Číslo", "Invoice number", "Invoice No",
+        "Document number", "Document No", "Credit note number",
+    ),
+    "issue_date": (
+        "Dátum vystavenia", "Datum vystavení", "Datum vystavenia", "Dátum vyhotovenia",
+        "Datum vyhotovení", "Vystavené", "Vystavená", "Vystaveno", "Vystavené dňa",
+        "Dátum vystavenia faktúry", "Date of issue", "Issue date", "Invoice date", "Date issued",
+    ),
+    "tax_point_date": (
+        "Dátum dodania", "Datum dodání", "Datum dodania", "DUZP", "Dátum zdaniteľného plnenia",
+        "Dátum uskutočnenia zdaniteľného plnenia", "Datum uskutečnění zdanitelného plnění",
+        "Datum uskut. zdan. plnění", "Datum zdanitelného plnění", "Dátum dodania tovaru",
+        "Dátum dodania tovaru alebo služby", "Dátum dodávky", "Tax point", "Tax point date",
+        "Date of supply", "Delivery date", "Datum plnění", "Datum UZP", "Datum zdan. plnění",
+        "Dátum DUZP",
+    ),
+    "due_date": (
+        "Dátum splatnosti", "Datum splatnosti", "Splatnosť", "Splatnost", "Splatné",
+        "Splatná", "Splatné dňa", "Splatno dne", "Splatnosť faktúry", "Due date", "Payment due",
+        "Date due",
+    ),
+    "variable_symbol": (
+        "Variabilný symbol", "Variabilní symbol", "VS", "Var. symbol", "Var. symb.",
+        "V. symbol", "Variable symbol",
+    ),
+    "constant_symbol": (
+        "Konštantný symbol", "Konstantní symbol", "Konstantný symbol", "KS", "Konšt. symbol",
+        "Konst. symbol", "Konšt. symb.", "Konst. symb.", "K. symbol", "Constant symbol",
+    ),
+    "order_reference": (
+        "Objednávka", "Číslo objednávky", "Č. objednávky", "Vaša objednávka", "Vaše objednávka",
+        "Vaša obj.", "Vaše obj.", "Obj.", "Obj. číslo", "Objednávka odberateľa", "Order",
+        "Your order", "Purchase order", "Order number",
+    ),
+    "currency": ("Mena", "Měna", "Currency"),
+    "title": (
+        "Faktúra", "Faktura", "Faktúra daňový doklad", "Faktura daňový doklad", "Daňový doklad",
+        "Doklad", "Dobropis", "Opravný daňový doklad", "Opravný doklad", "Ťarchopis", "Vrubopis",
+        "Zálohová faktúra", "Zálohová faktura", "Proforma faktúra", "Proforma faktura",
+        "Proforma", "Pro forma faktúra", "Pro forma faktura", "Predfaktúra", "Zálohový list",
+        "Výzva na platbu zálohy", "Výzva na úhradu zálohy", "Výzva k platbě zálohy",
+        "Invoice", "Tax invoice", "Credit note", "Debit note",
+    ),
+    # parties
+    "supplier": (
+        "Dodávateľ", "Dodavatel", "Dodávateľ / Predávajúci", "Predávajúci", "Prodávající",
+        "Predajca", "Supplier", "Seller", "Vendor",
+    ),
+    "customer": (
+        "Odberateľ", "Odběratel", "Odberateľ / Kupujúci", "Kupujúci", "Kupující", "Príjemca",
+        "Příjemce", "Fakturačná adresa", "Fakturační adresa", "Objednávateľ", "Objednatel",
+        "Customer", "Bill to", "Buyer", "Billing address",
+    ),
+    "ico": ("IČO", "IČ", "ID", "Company ID", "Reg. No", "Registration number"),
+    "dic": ("DIČ", "Tax ID", "TIN"),
+    "vat_id": ("IČ DPH", "IČDPH", "IČ pre DPH", "VAT", "VAT ID", "VAT No", "VAT number", "DIČ DPH"),
+    "iban": ("IBAN",),
+    "bic": ("SWIFT", "BIC", "SWIFT / BIC", "BIC / SWIFT", "SWIFT kód", "SWIFT code", "BIC kód"),
+    # totals
+    "total_net": (
+        "Spolu bez DPH", "Celkem bez DPH", "Celkom bez DPH", "Suma bez DPH", "Základ spolu",
+        "Základ celkem", "Základ celkom", "Základ dane spolu", "Základ daně celkem",
+        "Spolu základ", "Celkem základ", "Součet bez DPH", "Súčet bez DPH",
+        "Súčet položiek bez DPH", "Součet položek bez DPH", "Súčet položiek", "Součet položek",
+        "Total net", "Total excl. VAT", "Total without VAT", "Subtotal", "Net total",
+        "Celková hodnota netto", "Hodnota netto", "Celkem netto", "Spolu netto",
+    ),
+    "total_vat": (
+        "DPH spolu", "DPH celkem", "DPH celkom", "Celkom DPH", "Celkem DPH", "Spolu DPH",
+        "Suma DPH", "DPH", "Total VAT", "VAT total",
+    ),
+    "total_gross": (
+        "Spolu s DPH", "Celkem s DPH", "Celkom s DPH", "Suma s DPH", "Spolu", "Celkem", "Celkom",
+        "Celková suma", "Celková částka", "Celková suma s DPH", "Celková částka s DPH",
+        "Celkem brutto", "Total", "Total incl. VAT", "Total with VAT",
+        "Gross total",
+    ),
+    "rounding": (
+        "Zaokrúhlenie", "Zaokrouhlení", "Haléřové vyrovnání", "Halierové vyrovnanie",
+        "Rounding",
+    ),
+    "amount_due": (
+        "K úhrade", "K úhradě", "Spolu k úhrade", "Celkom k úhrade", "Celkem k úhradě",
+        "Částka k úhradě", "Suma k úhrade", "K zaplateniu", "K zaplacení", "Celkem k zaplacení",
+        "Spolu k zaplateniu", "Zostáva uhradiť", "Zbývá uhradit", "Zostáva k úhrade",
+        "Amount due", "Total due", "Balance due",
+    ),
+    # Labels that are recognised only so that their values are never taken for another field.
+    "other": (
+        "Číslo účtu", "Č. účtu", "Účet", "Bankovní účet", "Bankové spojenie", "Bankovní spojení",
+        "Banka", "Peňažný ústav", "Peněžní ústav",
+        "Špecifický symbol", "Specifický symbol", "SS", "Forma úhrady", "Spôsob úhrady",
+        "Způsob úhrady", "Způsob platby", "Spôsob platby", "Forma platby", "Platba",
+        "Dodací list", "Číslo dodacieho listu", "Dátum objednávky", "Datum objednávky",
+        "Spôsob dopravy", "Způsob dopravy", "Doprava", "Vystavil", "Vyhotovil", "Telefón", "Tel",
+        "Telefon", "Mobil", "Fax", "E-mail", "Email", "Web", "Strana", "Page", "Zákazka",
+        "Zákazník", "Číslo zákazníka", "Kód zákazníka", "Miesto určenia", "Prevzal",
+        "Uhradené zálohou", "Uhradené zálohami", "Zaplaceno zálohou", "Odpočet zálohy",
+        "Záloha", "Kurz", "Zapísaná", "Zapsaná", "Zapísaný", "Spisová značka", "Oddiel",
+        "Vložka", "Reference", "Poznámka", "Prenos", "Převod", "Medzisúčet", "Mezisoučet",
+        "Order date",
+    ),
+    "delivery": (
+        "Dodacia adresa", "Dodací adresa", "Miesto dodania", "Místo dodání", "Adresa dodania",
+        "Konečný príjemca", "Konečný příjemce", "Ship to", "Delivery address",
+    ),
+}  # fmt: skip
+"""Field → the labels printed before its value."""
+
+PARTY_FIELDS = ("ico", "dic", "vat_id", "iban", "bic")
+PARTY_HEADINGS = ("supplier", "customer", "delivery")
+TOTAL_FIELDS = ("total_net", "total_vat", "total_gross", "rounding", "amount_due")
+HEADER_FIELDS = (
+    "number",
+    "issue_date",
+    "tax_point_date",
+    "due_date",
+    "variable_symbol",
+    "constant_symbol",
+    "order_reference",
+    "currency",
+)
+
+DOCUMENT_TYPE_WORDS: tuple[tuple[str, DocumentType], ...] = (
+    ("opravný daňový doklad", DocumentType.CREDIT_NOTE),
+    ("opravný doklad", DocumentType.CREDIT_NOTE),
+    ("opravná faktúra", DocumentType.CREDIT_NOTE),
+    ("opravná faktura", DocumentType.CREDIT_NOTE),
+    ("dobropis", DocumentType.CREDIT_NOTE),
+    ("credit note", DocumentType.CREDIT_NOTE),
+    ("ťarchopis", DocumentType.DEBIT_NOTE),
+    ("vrubopis", DocumentType.DEBIT_NOTE),
+    ("debit note", DocumentType.DEBIT_NOTE),
+    ("zálohová faktúra", DocumentType.ADVANCE_INVOICE),
+    ("zálohová faktura", DocumentType.ADVANCE_INVOICE),
+    ("výzva na platbu zálohy", DocumentType.ADVANCE_INVOICE),
+    ("výzva k platbě zálohy", DocumentType.ADVANCE_INVOICE),
+    ("výzva na úhradu zálohy", DocumentType.ADVANCE_INVOICE),
+    ("zálohový list", DocumentType.PROFORMA),
+    ("predfaktúra", DocumentType.PROFORMA),
+    ("advance invoice", DocumentType.ADVANCE_INVOICE),
+    ("proforma", DocumentType.PROFORMA),
+    ("pro forma", DocumentType.PROFORMA),
+    ("pro-forma", DocumentType.PROFORMA),
+    ("faktúra", DocumentType.INVOICE),
+    ("faktura", DocumentType.INVOICE),
+    ("daňový doklad", DocumentType.INVOICE),
+    ("invoice", DocumentType.INVOICE),
+)
+"""Words naming the kind of document, most specific first."""
+
+COUNTRIES: dict[str, str] = {
+    "slovensko": "SK", "slovenska republika": "SK", "sr": "SK", "slovakia": "SK",
+    "slovak republic": "SK", "slowakei": "SK",
+    "ceska republika": "CZ", "cesko": "CZ", "cr": "CZ", "czech republic": "CZ",
+    "czechia": "CZ", "tschechien": "CZ",
+    "deutschland": "DE", "nemecko": "DE", "germany": "DE", "spolkova republika nemecko": "DE",
+    "rakusko": "AT", "osterreich": "AT", "austria": "AT",
+    "madarsko": "HU", "magyarorszag": "HU", "hungary": "HU",
+    "polsko": "PL", "polska": "PL", "poland": "PL",
+    "slovinsko": "SI", "slovenia": "SI", "taliansko": "IT", "italie": "IT", "italy": "IT",
+    "italia": "IT", "francuzsko": "FR", "francie": "FR", "france": "FR",
+    "holandsko": "NL", "nizozemsko": "NL", "netherlands": "NL", "nederland": "NL",
+    "belgicko": "BE", "belgie": "BE", "belgium": "BE", "spanielsko": "ES", "spanelsko": "ES",
+    "spain": "ES", "espana": "ES", "svajciarsko": "CH", "svycarsko": "CH", "schweiz": "CH",
+    "switzerland": "CH", "velka britania": "GB", "united kingdom": "GB",
+    "chorvatsko": "HR", "croatia": "HR", "rumunsko": "RO", "romania": "RO",
+    "ukrajina": "UA", "ukraine": "UA",
+    "sk": "SK", "cz": "CZ", "de": "DE", "at": "AT", "hu": "HU", "pl": "PL",
+}  # fmt: skip
+"""Country names as printed (folded) → ISO 3166 alpha-2."""
+
+NUMBER_MARKERS = ("c", "cislo", "cis", "no", "nr", "num", "number", "#")
+"""What may stand between a label and its value to say "number"."""
+
+_PUNCTUATION = re.compile(r"[^\w%#]")
+_GLUE = frozenset("-/")
+"""A label glued to what follows ("OBJ-2025") is part of a value, not a label."""
+_COLON = re.compile(r"[\s.]*[:\uff1a]")
+_DOTS = re.compile(r"\.+")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, one character for one character.
+
+    Offsets into the folded text are offsets into the original, so a label found in the
+    folded text cuts the original where its value starts.
+    """
+    return "".join(_fold_char(c) for c in text)
+
+
+def _fold_char(char: str) -> str:
+    base = unicodedata.normalize("NFD", char)[0].lower()
+    return base if len(base) == 1 else char
+
+
+def label_key(text: str) -> str:
+    """The folded text with punctuation turned into spaces (same length as ``text``)."""
+    return _PUNCTUATION.sub(" ", fold(text)).replace("_", " ")
+
+
+def compact_key(text: str) -> str:
+    """The key of a label with its words separated by single spaces."""
+    return " ".join(label_key(text).split())
+
+
+@dataclass(frozen=True, slots=True)
+class LabelMatch:
+    """One label standing in a piece of text: which field, and where (offsets in the text)."""
+
+    field: str
+    start: int
+    end: int
+    followed_by_colon: bool
+
+
+class LabelTable:
+    """Compiled synonym tables: finds every label in a text, longest label first."""
+
+    def __init__(self, labels: Mapping[str, Sequence[str]]) -> None:
+        self._labels = {field: tuple(synonyms) for field, synonyms in labels.items()}
+        alternatives: list[tuple[str, str]] = []
+        for field, synonyms in self._labels.items():
+            alternatives.extend((field, compact_key(s)) for s in synonyms if compact_key(s))
+        alternatives.sort(key=lambda pair: len(pair[1]), reverse=True)
+        self._fields = [field for field, _ in alternatives]
+        marker = "|".join(re.escape(m) for m in NUMBER_MARKERS)
+        group = "|".join(
+            f"(?P<g{i}>{_words_pattern(key)})" for i, (_, key) in enumerate(alternatives)
+        )
+        self._pattern = re.compile(rf"(?<![\w%#])(?:{group})(?:\s+(?:{marker}))?(?![\w%#])")
+
+    def synonyms(self, field: str) -> tuple[str, ...]:
+        return self._labels.get(field, ())
+
+    def find(self, text: str) -> list[LabelMatch]:
+        """Every label in ``text`` left to right, each the longest one starting there.
+
+        A match ends after the colon that follows it, if any, so the rest of the text is
+        the value.
+        """
+        found: list[LabelMatch] = []
+        for match in self._pattern.finditer(label_key(text)):
+            index = next(
+                int(name[1:]) for name, value in match.groupdict().items() if value is not None
+            )
+            if text[match.end() : match.end() + 1] in _GLUE:
+                continue
+            colon = _COLON.match(text, match.end())
+            dots = _DOTS.match(text, match.end())
+            found.append(
+                LabelMatch(
+                    field=self._fields[index],
+                    start=match.start(),
+                    end=colon.end() if colon else dots.end() if dots else match.end(),
+                    followed_by_colon=colon is not None,
+                )
+            )
+        return found
+
+
+def _words_pattern(key: str) -> str:
+    return r"\s+".join(re.escape(word) for word in key.split())
+
+
+def merged_labels(extra: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[str, ...]]:
+    """The built-in tables with a template's synonyms added in front of each field's own."""
+    merged = dict(FIELD_LABELS)
+    for path, synonyms in (extra or {}).items():
+        # Both parties print the same identifier labels, so "supplier.ico" extends "ico".
+        field = path.rsplit(".", 1)[-1]
+        merged[field] = (*synonyms, *merged.get(field, ()))
+    return merged
+
+
+@lru_cache(maxsize=8)
+def _cached_table(items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelTable:
+    return LabelTable(dict(items))
+
+
+def label_table(extra: Mapping[str, Sequence[str]] | None = None) -> LabelTable:
+    """The compiled tables, built once per set of extra synonyms."""
+    merged = merged_labels(extra)
+    return _cached_table(tuple((field, tuple(s)) for field, s in merged.items()))
+
+
+def document_type_of(text: str) -> DocumentType | None:
+    """The kind of document a title or sentence names, most specific word first."""
+    key = f" {compact_key(text)} "
+    for word, kind in DOCUMENT_TYPE_WORDS:
+        if f" {compact_key(word)} " in key:
+            return kind
+    return None
+
+
+def country_code(text: str) -> str | None:
+    """ISO code of a country name printed on its own line, or ``None``."""
+    return COUNTRIES.get(compact_key(text))

@@ -1,0 +1,167 @@
+"""Supplier and customer are told apart by their headings or, without them, by the bank account."""
+
+from __future__ import annotations
+
+import pytest
+
+from nex_automat.extract.labelled import LabelledText
+from nex_automat.extract.labels import label_table
+from nex_automat.extract.parties import Parties, read_parties
+from nex_automat.extract.pdf import read_pdf
+from tests.extract.pdfs import BOLD, Text, make_pdf
+
+SUPPLIER = (
+    "Stavebniny Novák s.r.o.",
+    "Hlavná 12",
+    "811 01 Bratislava",
+    "Slovensko",
+    "IČO: 35757442",
+    "DIČ: 2020123456",
+    "IČ DPH: SK2020123456",
+    "IBAN: SK31 1200 0000 1987 4263 7541",
+    "SWIFT: TATRSKBX",
+)
+CUSTOMER = (
+    "Stavmat Morava a.s.",
+    "Cejl 1220/5",
+    "602 00 Brno",
+    "IČ: 25596641",
+    "DIČ: CZ25596641",
+)
+
+
+def column(x: float, top: float, heading: str | None, lines: tuple[str, ...]) -> list[Text]:
+    texts = [Text(x, top, heading, 10, BOLD)] if heading else []
+    return texts + [Text(x, top + 14 + 12 * i, line, 9) for i, line in enumerate(lines)]
+
+
+def parties(*texts: Text) -> Parties:
+    doc = read_pdf(make_pdf([list(texts)]))
+    return read_parties(LabelledText(doc.lines, label_table()))
+
+
+def assert_supplier(found: Parties) -> None:
+    assert found.supplier.values == {
+        "name": "Stavebniny Novák s.r.o.",
+        "street": "Hlavná 12",
+        "postal_code": "811 01",
+        "city": "Bratislava",
+        "country": "SK",
+        "ico": "35757442",
+        "dic": "2020123456",
+        "vat_id": "SK2020123456",
+        "iban": "SK3112000000198742637541",
+        "bic": "TATRSKBX",
+    }
+
+
+def assert_customer(found: Parties) -> None:
+    assert found.customer.values == {
+        "name": "Stavmat Morava a.s.",
+        "street": "Cejl 1220/5",
+        "postal_code": "602 00",
+        "city": "Brno",
+        "ico": "25596641",
+        "vat_id": "CZ25596641",
+    }
+
+
+def test_side_by_side_supplier_left() -> None:
+    found = parties(
+        *column(40, 100, "Dodávateľ:", SUPPLIER), *column(320, 100, "Odberateľ:", CUSTOMER)
+    )
+    assert_supplier(found)
+    assert_customer(found)
+
+
+def test_side_by_side_customer_left() -> None:
+    found = parties(
+        *column(40, 100, "Odběratel", CUSTOMER), *column(320, 100, "Dodavatel", SUPPLIER)
+    )
+    assert_supplier(found)
+    assert_customer(found)
+
+
+def test_stacked_parties() -> None:
+    found = parties(
+        *column(40, 100, "Predávajúci", SUPPLIER), *column(40, 260, "Kupujúci", CUSTOMER)
+    )
+    assert_supplier(found)
+    assert_customer(found)
+
+
+def test_side_by_side_parties_starting_at_different_heights() -> None:
+    found = parties(*column(40, 100, "Supplier", SUPPLIER), *column(320, 150, "Bill to", CUSTOMER))
+    assert_supplier(found)
+    assert_customer(found)
+
+
+def test_without_headings_the_block_with_the_bank_account_is_the_supplier() -> None:
+    found = parties(*column(40, 100, None, CUSTOMER), *column(320, 100, None, SUPPLIER))
+    assert_supplier(found)
+    assert_customer(found)
+
+
+def test_bank_details_in_a_separate_payment_box_belong_to_the_supplier() -> None:
+    found = parties(
+        *column(40, 100, "Dodávateľ:", SUPPLIER[:7]),
+        *column(320, 100, "Odberateľ:", CUSTOMER),
+        Text(40, 300, "Platobné údaje", 10, BOLD),
+        Text(40, 314, "Banka: Tatra banka, a.s."),
+        Text(40, 326, "IBAN: SK31 1200 0000 1987 4263 7541"),
+        Text(40, 338, "SWIFT: TATRSKBX"),
+    )
+    assert_supplier(found)
+    assert "iban" not in found.customer.values
+
+
+def test_bank_column_beside_the_customer_is_not_the_customers() -> None:
+    found = parties(
+        *column(40, 100, "Dodávateľ:", SUPPLIER[:7]),
+        *column(40, 260, "Odberateľ:", CUSTOMER),
+        Text(320, 274, "Bankové spojenie"),
+        Text(320, 286, "IBAN: SK31 1200 0000 1987 4263 7541"),
+        Text(320, 298, "SWIFT: TATRSKBX"),
+    )
+    assert found.supplier.values["iban"] == "SK3112000000198742637541"
+    assert "iban" not in found.customer.values
+
+
+def test_name_printed_on_the_heading_line() -> None:
+    found = parties(Text(40, 100, "Dodávateľ: Alfa Stavby s.r.o."), Text(40, 112, "IČO: 35757442"))
+    assert found.supplier.values["name"] == "Alfa Stavby s.r.o."
+    assert found.supplier.values["ico"] == "35757442"
+
+
+def test_identifiers_in_a_grid_next_to_their_labels() -> None:
+    found = parties(
+        Text(40, 100, "Odberateľ", 10, BOLD),
+        Text(40, 114, "Beta Market a.s."),
+        Text(40, 126, "Bratislava 831 04"),
+        Text(40, 138, "IČO:"),
+        Text(100, 138, "357 574 42"),
+        Text(40, 150, "DIČ:"),
+        Text(100, 150, "2020123456"),
+    )
+    assert found.customer.values["postal_code"] == "831 04"
+    assert found.customer.values["city"] == "Bratislava"
+    assert found.customer.values["ico"] == "35757442"
+    assert found.customer.values["dic"] == "2020123456"
+
+
+@pytest.mark.parametrize(("printed", "code"), [("Česká republika", "CZ"), ("Deutschland", "DE")])
+def test_country_only_when_printed(printed: str, code: str) -> None:
+    found = parties(*column(40, 100, "Odběratel", (*CUSTOMER[:3], printed, *CUSTOMER[3:])))
+    assert found.customer.values["country"] == code
+
+
+def test_country_is_never_inferred() -> None:
+    assert "country" not in parties(*column(40, 100, "Odběratel", CUSTOMER)).customer.values
+
+
+def test_provenance_points_at_the_value() -> None:
+    found = parties(*column(40, 100, "Dodávateľ:", SUPPLIER))
+    box = found.supplier.provenance["ico"]
+    assert box.page == 0
+    assert box.x0 > 40
+    assert 100 < box.top < 180
