@@ -13,7 +13,6 @@ from nex_automat.extract.pdf import has_text, read_pdf
 from nex_automat.extract.result import ExtractionResult
 from nex_automat.extract.templates import TemplateLibrary, apply_rules
 
-
 DEFAULT_MAX_PAGES = 300
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
