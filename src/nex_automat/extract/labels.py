@@ -203,6 +203,7 @@ _COLON = re.compile(r"[\s.]*[:\uff1a]")
 _DOTS = re.compile(r"\.+")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case without diacritics, one character for one character.
 
@@ -212,6 +213,7 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     base = unicodedata.normalize("NFD", char)[0].lower()
     return base if len(base) == 1 else char
@@ -264,9 +266,7 @@ class LabelTable:
         """
         found: list[LabelMatch] = []
         for match in self._pattern.finditer(label_key(text)):
-            index = next(
-                int(name[1:]) for name, value in match.groupdict().items() if value is not None
-            )
+            index = int(match.lastgroup[1:])
             if text[match.end() : match.end() + 1] in _GLUE:
                 continue
             colon = _COLON.match(text, match.end())

@@ -58,14 +58,19 @@ class Totals:
     currencies: list[str] = field(default_factory=list)
 
 
+_RECAP_COLUMN_KEYS = {
+    compact_key(synonym): column
+    for column, synonyms in reversed(RECAP_COLUMNS.items())
+    for synonym in synonyms
+}
+"""Folded recap heading → its column; the first column listing a heading wins."""
+
+
 def _column_of(text: str) -> str | None:
     key = compact_key(_CURRENCY_WORDS.sub(" ", fold(text)))
     if not key and "%" in text:
         return "rate"
-    for column, synonyms in RECAP_COLUMNS.items():
-        if key in {compact_key(s) for s in synonyms}:
-            return column
-    return None
+    return _RECAP_COLUMN_KEYS.get(key)
 
 
 def _header_columns(phrases: Sequence[Phrase]) -> list[tuple[Phrase, str | None]]:
