@@ -110,6 +110,8 @@ def parse_date(text: str) -> date | None:
 def find_dates(text: str) -> list[DateMatch]:
     """Every valid date standing in ``text``, left to right, with offsets into ``text``."""
     found: list[DateMatch] = []
+    if not _DIGIT_RE.search(text):
+        return found
     for match in _FIND_RE.finditer(_fold(text)):
         value = _to_date(match)
         if value is not None:
@@ -124,8 +126,14 @@ def full_year(year: int, digits: int) -> int:
     return 2000 + year if year < 70 else 1900 + year
 
 
+_DIGIT_RE = re.compile(r"\d")
+_ASCII_SPACES = str.maketrans("\t\n\r\x0b\x0c", "     ")
+
+
 def _fold(text: str) -> str:
     """``text`` without diacritics and with plain spaces, one character for one character."""
+    if text.isascii():
+        return text.translate(_ASCII_SPACES)
     return "".join(" " if c.isspace() else unicodedata.normalize("NFD", c)[0] for c in text)
 
 

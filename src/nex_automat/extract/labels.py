@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from nex_automat.domain.model import DocumentType
 
@@ -248,12 +249,12 @@ class LabelTable:
         for field, synonyms in self._labels.items():
             alternatives.extend((field, compact_key(s)) for s in synonyms if compact_key(s))
         alternatives.sort(key=lambda pair: len(pair[1]), reverse=True)
-        self._fields = [field for field, _ in alternatives]
+        self._field_of_key: dict[str, str] = {}
+        for field, key in alternatives:
+            self._field_of_key.setdefault(key, field)
         marker = "|".join(re.escape(m) for m in NUMBER_MARKERS)
-        group = "|".join(
-            f"(?P<g{i}>{_words_pattern(key)})" for i, (_, key) in enumerate(alternatives)
-        )
-        self._pattern = re.compile(rf"(?<![\w%#])(?:{group})(?:\s+(?:{marker}))?(?![\w%#])")
+        labels = _trie_pattern(list(self._field_of_key))
+        self._pattern = re.compile(rf"(?<![\w%#])(?P<label>{labels})(?:\s+(?:{marker}))?(?![\w%#])")
 
     def synonyms(self, field: str) -> tuple[str, ...]:
         return self._labels.get(field, ())
@@ -266,14 +267,14 @@ class LabelTable:
         """
         found: list[LabelMatch] = []
         for match in self._pattern.finditer(label_key(text)):
-            index = int(match.lastgroup[1:])
+            field = self._field_of_key[" ".join(match.group("label").split())]
             if text[match.end() : match.end() + 1] in _GLUE:
                 continue
             colon = _COLON.match(text, match.end())
             dots = _DOTS.match(text, match.end())
             found.append(
                 LabelMatch(
-                    field=self._fields[index],
+                    field=field,
                     start=match.start(),
                     end=colon.end() if colon else dots.end() if dots else match.end(),
                     followed_by_colon=colon is not None,
@@ -282,8 +283,34 @@ class LabelTable:
         return found
 
 
-def _words_pattern(key: str) -> str:
-    return r"\s+".join(re.escape(word) for word in key.split())
+def _trie_pattern(keys: Sequence[str]) -> str:
+    """One regular expression matching any of ``keys``, factored by common prefixes.
+
+    A flat alternation of a few hundred labels is tried label by label at every word of
+    every line; the factored form decides on each character once, which makes label search
+    several times faster. Greedy optional tails keep the longest label winning.
+    """
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict[str, Any]) -> str:
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _node_pattern(child)
+        for char, child in sorted(node.items())
+        if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return f"(?:{body})?"
+    return body
 
 
 def merged_labels(extra: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[str, ...]]:

@@ -31,33 +31,23 @@ class Word:
 
 @dataclass(slots=True)
 class Phrase:
-    """Words of one line that belong together: separated by ordinary spaces, not gaps."""
+    """Words of one line that belong together: separated by ordinary spaces, not gaps.
+
+    The words never change after grouping, so the text and the box are computed once here:
+    the extractor reads them thousands of times per page.
+    """
 
     words: list[Word]
+    text: str = field(init=False)
+    x0: float = field(init=False)
+    x1: float = field(init=False)
+    top: float = field(init=False)
+    bottom: float = field(init=False)
+    page: int = field(init=False)
 
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-    @property
-    def x0(self) -> float:
-        return self.words[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.words[-1].x1
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def page(self) -> int:
-        return self.words[0].page
+    def __post_init__(self) -> None:
+        self.text, self.x0, self.x1, self.top, self.bottom = _span(self.words)
+        self.page = self.words[0].page
 
 
 @dataclass(slots=True)
@@ -67,26 +57,25 @@ class TextLine:
     words: list[Word]
     phrases: list[Phrase]
     page: int
+    text: str = field(init=False)
+    x0: float = field(init=False)
+    x1: float = field(init=False)
+    top: float = field(init=False)
+    bottom: float = field(init=False)
 
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+    def __post_init__(self) -> None:
+        self.text, self.x0, self.x1, self.top, self.bottom = _span(self.words)
 
-    @property
-    def x0(self) -> float:
-        return self.words[0].x0
 
-    @property
-    def x1(self) -> float:
-        return self.words[-1].x1
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
+def _span(words: list[Word]) -> tuple[str, float, float, float, float]:
+    """Text and box of words standing left to right on one line."""
+    return (
+        " ".join(w.text for w in words),
+        words[0].x0,
+        words[-1].x1,
+        min(w.top for w in words),
+        max(w.bottom for w in words),
+    )
 
 
 @dataclass(slots=True)

@@ -200,10 +200,15 @@ def detect_currency(text: str) -> str | None:
     return CURRENCY_CODES[match.group().lower()] if match else None
 
 
+_TWO_DECIMALS_ANYWHERE_RE = re.compile(r"\d[.,]\d\d")
+
+
 def guess_decimal_separator(texts: Iterable[str]) -> str | None:
     """The decimal separator a document uses, voted by its amounts with exactly two decimals."""
     votes: Counter[str] = Counter()
     for text in texts:
+        if not _TWO_DECIMALS_ANYWHERE_RE.search(text):
+            continue
         masked = _mask(text, _protected_spans(text))
         for match in _FIND_RE.finditer(masked):
             tail = _TWO_DECIMALS_RE.search(match.group("number"))
