@@ -121,6 +121,7 @@ def fold(text: str) -> str:
     return " ".join(plain.split())
 
 
+@lru_cache(maxsize=8192)
 def fold_label(text: str) -> str:
     """A header text reduced to what identifies its column (currency qualifiers dropped)."""
     return " ".join(_QUALIFIERS.sub(" ", fold(text)).split())
@@ -163,3 +164,7 @@ class LabelTable:
 
     def is_ambiguous_total(self, text: str) -> bool:
         return fold_label(text) in AMBIGUOUS_TOTALS
+
+
+DEFAULT_LABELS = LabelTable()
+"""The built-in table, shared by every document read without a template's columns."""

@@ -17,7 +17,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from nex_automat.domain.model import InvoiceWarning, Line
-from nex_automat.extract.columns import TEXT_FIELDS, LabelTable, fold
+from nex_automat.extract.columns import DEFAULT_LABELS, TEXT_FIELDS, LabelTable, fold
 from nex_automat.extract.layout import Page, Phrase, TextDocument, TextLine, Word
 from nex_automat.extract.numbers import (
     detect_currency,
@@ -57,7 +57,7 @@ def read_line_items(
     Rows that look like items but cannot be read are reported as ``unparsed_line`` warnings
     rather than dropped; values absent from the table stay ``None``.
     """
-    labels = LabelTable(extra_column_labels)
+    labels = LabelTable(extra_column_labels) if extra_column_labels else DEFAULT_LABELS
     separator = decimal_separator or guess_decimal_separator(line.text for line in doc.lines)
     items: list[_Item] = []
     regions: list[TableRegion] = []
