@@ -79,19 +79,28 @@ def _parties(supplier: Party, customer: Party) -> Table:
     return table
 
 
+_LINE_COLUMNS = (
+    ("#", "position", "right"),
+    ("code", "seller_code", "left"),
+    ("EAN", "ean", "left"),
+    ("description", "description", "left"),
+    ("qty", "quantity", "right"),
+    ("unit", "unit", "left"),
+    ("price", "unit_price", "right"),
+    ("disc %", "discount_percent", "right"),
+    ("VAT %", "vat_rate", "right"),
+    ("net", "net_amount", "right"),
+)
+
+
 def _lines(lines: list[dict[str, object]]) -> Table:
+    """The items, leaving out columns the document does not print, so the rest fit."""
     table = Table(title=f"Lines ({len(lines)})", expand=True)
-    columns = ("position", "seller_code", "description", "quantity", "unit", "unit_price")
-    for name in (*columns, "discount_percent", "vat_rate", "net_amount"):
-        justify = "left" if name in {"seller_code", "description", "unit"} else "right"
-        table.add_column(name.replace("_", " "), justify=justify)
+    shown = [c for c in _LINE_COLUMNS if any(line[c[1]] is not None for line in lines)]
+    for title, key, justify in shown:
+        table.add_column(title, justify=justify, ratio=4 if key == "description" else None)
     for line in lines:
-        table.add_row(
-            *(
-                "" if line[c] is None else str(line[c])
-                for c in (*columns, "discount_percent", "vat_rate", "net_amount")
-            )
-        )
+        table.add_row(*("" if line[key] is None else str(line[key]) for _, key, _ in shown))
     return table
 
 
