@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from nex_automat.domain.model import Party
+from nex_automat.domain.model import PARTY_FIELDS, Party
 from nex_automat.errors import NexError
 from nex_automat.extract import contract
 from nex_automat.extract.result import ExtractionResult
@@ -71,7 +71,7 @@ def _parties(supplier: Party, customer: Party) -> Table:
     table.add_column("")
     table.add_column("Supplier")
     table.add_column("Customer")
-    for name in contract.PARTY_FIELDS:
+    for name in PARTY_FIELDS:
         left, right = getattr(supplier, name), getattr(customer, name)
         if left is None and right is None:
             continue

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from nex_automat.domain.model import Invoice, Line, VatRow
+from nex_automat.domain.model import PARTY_FIELDS, Invoice, Line, VatRow
 
 HEADER_FIELDS: tuple[str, ...] = (
     "document_type",
@@ -20,18 +20,6 @@ HEADER_FIELDS: tuple[str, ...] = (
     "order_reference",
 )
 TOTAL_FIELDS: tuple[str, ...] = ("total_net", "total_vat", "total_gross", "rounding", "amount_due")
-PARTY_FIELDS: tuple[str, ...] = (
-    "name",
-    "ico",
-    "dic",
-    "vat_id",
-    "street",
-    "city",
-    "postal_code",
-    "country",
-    "iban",
-    "bic",
-)
 LINE_FIELDS: tuple[str, ...] = (
     "description",
     "seller_code",

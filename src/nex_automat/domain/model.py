@@ -7,7 +7,7 @@ document is ``None``, never a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -43,6 +43,10 @@ class Party:
 
     def is_empty(self) -> bool:
         return all(getattr(self, name) is None for name in self.__slots__)
+
+
+PARTY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Party))
+"""A party's attributes in the order the contract lists them."""
 
 
 @dataclass(slots=True)

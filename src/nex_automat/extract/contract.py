@@ -11,25 +11,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from nex_automat.domain.model import Invoice, InvoiceWarning, Line, Party, VatRow
+from nex_automat.domain.model import PARTY_FIELDS, Invoice, InvoiceWarning, Line, Party, VatRow
 from nex_automat.errors import NexError
 from nex_automat.extract.result import ExtractionResult
 
 _CENT = Decimal("0.01")
 _MAX_PLACES = Decimal("0.000001")
-
-PARTY_FIELDS = (
-    "name",
-    "ico",
-    "dic",
-    "vat_id",
-    "street",
-    "city",
-    "postal_code",
-    "country",
-    "iban",
-    "bic",
-)
 
 
 def money(value: Decimal | None) -> str | None:

@@ -131,7 +131,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 """Field → the labels printed before its value."""
 
-PARTY_FIELDS = ("ico", "dic", "vat_id", "iban", "bic")
+IDENTIFIER_FIELDS = ("ico", "dic", "vat_id", "iban", "bic")
 PARTY_HEADINGS = ("supplier", "customer", "delivery")
 TOTAL_FIELDS = ("total_net", "total_vat", "total_gross", "rounding", "amount_due")
 HEADER_FIELDS = (

@@ -20,11 +20,9 @@ from nex_automat.domain.identifiers import (
     normalise_vat_id,
 )
 from nex_automat.extract.labelled import Area, Candidate, Hit, LabelledText, box_of
-from nex_automat.extract.labels import PARTY_FIELDS, PARTY_HEADINGS, country_code
+from nex_automat.extract.labels import IDENTIFIER_FIELDS, PARTY_HEADINGS, country_code
 from nex_automat.extract.layout import Phrase
 from nex_automat.extract.result import SourceBox
-
-IDENTIFIER_FIELDS = PARTY_FIELDS
 
 _GAP_LINES = 2.6
 """A vertical gap wider than this × the text height ends a party block."""

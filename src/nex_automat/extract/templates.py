@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 
 from nex_automat.domain import identifiers
-from nex_automat.domain.model import DocumentType, Invoice, InvoiceWarning
+from nex_automat.domain.model import PARTY_FIELDS, DocumentType, Invoice, InvoiceWarning
 from nex_automat.errors import TemplateError
+from nex_automat.extract.columns import FIELDS as COLUMN_FIELDS
 from nex_automat.extract.dates import parse_date
 from nex_automat.extract.layout import TextDocument
 from nex_automat.extract.numbers import parse_amount
@@ -32,34 +33,7 @@ _TOP_LEVEL_KEYS = frozenset({"name", "description", "match", "labels", "columns"
 _MATCH_KEYS = frozenset({"ids", "keywords"})
 _RULE_KEYS = frozenset({"regex", "value"})
 
-_PARTY_FIELDS = (
-    "name",
-    "ico",
-    "dic",
-    "vat_id",
-    "street",
-    "city",
-    "postal_code",
-    "country",
-    "iban",
-    "bic",
-)
-_COLUMN_FIELDS = frozenset(
-    {
-        "position",
-        "seller_code",
-        "ean",
-        "description",
-        "quantity",
-        "unit",
-        "unit_price",
-        "discount_percent",
-        "vat_rate",
-        "net_amount",
-        "vat_amount",
-        "gross_amount",
-    }
-)
+_COLUMN_FIELDS = frozenset(COLUMN_FIELDS)
 
 
 def _text(raw: str) -> str | None:
@@ -108,7 +82,7 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
     **{
         f"{party}.{name}": _PARTY_CONVERTERS.get(name, _text)
         for party in ("supplier", "customer")
-        for name in _PARTY_FIELDS
+        for name in PARTY_FIELDS
     },
 }
 """Every field a template may set, with how its printed text becomes a value."""
