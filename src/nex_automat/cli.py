@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from nex_automat.console import render_failure, render_result
 from nex_automat.errors import DocumentTooLarge, FileNotFound, NexError, TemplateError
 from nex_automat.extract.contract import failure_json, success_json
-from nex_automat.extract.document import DEFAULT_MAX_PAGES, ExtractOptions, extract_pdf
+from nex_automat.extract.document import DEFAULT_MAX_PAGES, ExtractOptions, extract_document
 from nex_automat.extract.templates import TemplateLibrary, default_library
 
 app = typer.Typer(
@@ -33,7 +33,10 @@ def main() -> None:
 @app.command()
 def extract(
     paths: Annotated[
-        list[Path], typer.Argument(help="PDF files, or folders: every PDF directly in them.")
+        list[Path],
+        typer.Argument(
+            help="PDF, ISDOC, ISDOCX, UBL or CII files, or folders: every such file in them."
+        ),
     ],
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per file (JSON Lines) on stdout.")
@@ -75,7 +78,7 @@ def _extract_one(
 ) -> bool:
     name = str(path)
     try:
-        result = extract_pdf(_read(path, options), templates=library, options=options)
+        result = extract_document(_read(path, options), templates=library, options=options)
     except NexError as exc:
         if as_json:
             _print_json(failure_json(name, exc))
@@ -103,6 +106,10 @@ def _read(path: Path, options: ExtractOptions) -> bytes:
         raise FileNotFound(f"{path} is a folder, not a file") from exc
     except OSError as exc:
         raise FileNotFound(f"{path} cannot be read: {exc.strerror}") from exc
+
+
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".isdoc", ".isdocx", ".xml"})
+"""What a folder argument picks up; a file named explicitly is read whatever its name."""
 
 
 def _expand(paths: list[Path]) -> Iterator[Path]:

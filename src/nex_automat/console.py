@@ -34,7 +34,7 @@ _TOTAL_FIELDS = (
 
 def render_result(name: str, result: ExtractionResult) -> RenderableType:
     data = contract.invoice_json(result.invoice)
-    source = f"{result.method}, {result.pages} page(s)"
+    source = result.method if result.pages is None else f"{result.method}, {result.pages} page(s)"
     if result.template:
         source += f", template {result.template}"
     parts: list[RenderableType] = [

@@ -11,16 +11,15 @@ import pypdfium2 as pdfium
 import pytest
 
 from nex_automat.domain.model import (
-    AllowanceCharge,
     DocumentType,
-    Invoice,
-    Line,
     Party,
-    VatRow,
 )
-from nex_automat.errors import UnreadableDocument, UnsupportedFormat, XmlEntitiesRefused
-from nex_automat.formats.cii import extract_embedded_xml, read_cii, read_cii_stated_totals
+from nex_automat.errors import UnsupportedFormat, XmlEntitiesRefused
+from nex_automat.formats.attachments import find_structured_attachment
+from nex_automat.formats.cii import read_cii, read_cii_stated_totals
 from nex_automat.formats.en16931 import check_en16931
+from tests.formats.as_carried import as_cii_carries
+from tests.formats.invoices import slovak_invoice
 
 NAMESPACES = (
     'xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
@@ -193,81 +192,9 @@ EN16931_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
 </rsm:CrossIndustryInvoice>
 """.encode()
 
-EXPECTED = Invoice(
-    number="2026000123",
-    issue_date=date(2026, 3, 2),
-    tax_point_date=date(2026, 3, 1),
-    due_date=date(2026, 3, 16),
-    currency="EUR",
-    variable_symbol="2026000123",
-    order_reference="OBJ-2026-0042",
-    buyer_reference="Sklad Senec",
-    note="Tovar zostáva majetkom dodávateľa.",
-    supplier=Party(
-        name="Stavebniny Horák s.r.o.",
-        ico="35123456",
-        dic="2020123457",
-        vat_id="SK2020123457",
-        street="Hlavná 12",
-        city="Trnava",
-        postal_code="917 01",
-        country="SK",
-        iban="SK3112000000198742637541",
-        bic="TATRSKBX",
-    ),
-    customer=Party(
-        name="Stavby Novák s.r.o.",
-        ico="46123455",
-        dic="2023456781",
-        vat_id="SK2023456781",
-        street="Mlynská 3",
-        city="Senec",
-        postal_code="903 01",
-        country="SK",
-    ),
-    lines=[
-        Line(
-            position=1,
-            description="Cement CEM II/B-M 32,5 R 25 kg",
-            seller_code="CEM-0025",
-            ean="8586000000019",
-            quantity=Decimal(40),
-            unit="ks",
-            unit_price=Decimal("5.20"),
-            discount_percent=Decimal(5),
-            vat_rate=Decimal(23),
-            net_amount=Decimal("197.60"),
-            vat_category="S",
-        ),
-        Line(
-            position=2,
-            description="Piesok 0-4 mm",
-            quantity=Decimal("2.5"),
-            unit="t",
-            unit_price=Decimal("18.40"),
-            vat_rate=Decimal(23),
-            net_amount=Decimal("46.00"),
-            vat_category="S",
-        ),
-    ],
-    allowances_charges=[
-        AllowanceCharge(
-            is_charge=True,
-            amount=Decimal("20.00"),
-            reason="Doprava",
-            vat_rate=Decimal(23),
-            vat_category="S",
-        )
-    ],
-    vat_breakdown=[
-        VatRow(rate=Decimal(23), base=Decimal("263.60"), vat=Decimal("60.63"), category="S")
-    ],
-    total_net=Decimal("263.60"),
-    total_vat=Decimal("60.63"),
-    total_gross=Decimal("324.23"),
-    rounding=Decimal("0.02"),
-    amount_due=Decimal("324.25"),
-)
+EXPECTED = as_cii_carries(slovak_invoice(note="Tovar zostáva majetkom dodávateľa."))
+"""The invoice EN16931_XML states: the shared Slovak invoice, as CII carries it."""
+
 
 MINIMUM_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
 <rsm:CrossIndustryInvoice {NAMESPACES}>
@@ -294,10 +221,10 @@ MINIMUM_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
   <ram:ApplicableHeaderTradeSettlement>
    <ram:InvoiceCurrencyCode>CZK</ram:InvoiceCurrencyCode>
    <ram:SpecifiedTradeSettlementHeaderMonetarySummation>
-    <ram:TaxBasisTotalAmount>-1000.00</ram:TaxBasisTotalAmount>
-    <ram:TaxTotalAmount currencyID="CZK">-210.00</ram:TaxTotalAmount>
-    <ram:GrandTotalAmount>-1210.00</ram:GrandTotalAmount>
-    <ram:DuePayableAmount>-1210.00</ram:DuePayableAmount>
+    <ram:TaxBasisTotalAmount>1000.00</ram:TaxBasisTotalAmount>
+    <ram:TaxTotalAmount currencyID="CZK">210.00</ram:TaxTotalAmount>
+    <ram:GrandTotalAmount>1210.00</ram:GrandTotalAmount>
+    <ram:DuePayableAmount>1210.00</ram:DuePayableAmount>
    </ram:SpecifiedTradeSettlementHeaderMonetarySummation>
   </ram:ApplicableHeaderTradeSettlement>
  </rsm:SupplyChainTradeTransaction>
@@ -337,17 +264,31 @@ def test_stated_line_total_that_disagrees_with_the_lines_breaks_br_co_10() -> No
 
 
 def test_facturx_pdf_gives_back_its_xml_and_the_same_invoice() -> None:
-    found = extract_embedded_xml(facturx_pdf(EN16931_XML))
+    found = find_structured_attachment(facturx_pdf(EN16931_XML))
     assert found is not None
-    name, xml = found
-    assert name == "factur-x.xml"
-    assert read_cii(xml) == EXPECTED
+    assert found[0] == "cii"
+    assert read_cii(found[1]) == EXPECTED
+
+
+def test_credit_note_stated_positive_reads_negative_as_printed() -> None:
+    """EN 16931 states a 381 credit note positive; the domain keeps it negative."""
+    xml = EN16931_XML.replace(b"<ram:TypeCode>380<", b"<ram:TypeCode>381<")
+    invoice = read_cii(xml)
+    assert invoice.document_type is DocumentType.CREDIT_NOTE
+    assert (invoice.total_net, invoice.total_gross, invoice.amount_due) == (
+        Decimal("-263.60"),
+        Decimal("-324.23"),
+        Decimal("-324.25"),
+    )
+    assert [line.quantity for line in invoice.lines] == [Decimal(-40), Decimal("-2.5")]
+    assert [line.unit_price for line in invoice.lines] == [Decimal("5.20"), Decimal("18.40")]
+    assert invoice.allowances_charges[0].amount == Decimal("-20.00")
+    assert read_cii_stated_totals(xml).line_total == Decimal("-243.60")
+    assert check_en16931(invoice, read_cii_stated_totals(xml)) == []
 
 
 def test_minimum_profile_leaves_what_it_lacks_empty() -> None:
-    found = extract_embedded_xml(facturx_pdf(MINIMUM_XML))
-    assert found is not None
-    invoice = read_cii(found[1])
+    invoice = read_cii(MINIMUM_XML)
     assert invoice.document_type is DocumentType.CREDIT_NOTE
     assert invoice.number == "D-2026-77"
     assert invoice.issue_date == date(2026, 4, 10)
@@ -362,32 +303,6 @@ def test_minimum_profile_leaves_what_it_lacks_empty() -> None:
     assert invoice.lines == []
     assert invoice.vat_breakdown == []
     assert (invoice.due_date, invoice.tax_point_date, invoice.variable_symbol) == (None, None, None)
-
-
-@pytest.mark.parametrize("name", ["zugferd-invoice.xml", "ZUGFeRD-invoice.xml", "xrechnung.xml"])
-def test_zugferd_and_xrechnung_attachments_are_found(name: str) -> None:
-    document = pdfium.PdfDocument(blank_pdf())
-    document.new_attachment(name).set_data(EN16931_XML)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    document.close()
-    found = extract_embedded_xml(buffer.getvalue())
-    assert found == (name, EN16931_XML)
-
-
-def test_pdf_without_invoice_attachment_gives_none() -> None:
-    document = pdfium.PdfDocument(blank_pdf())
-    document.new_attachment("isdoc.isdoc").set_data(b"<Invoice/>")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    document.close()
-    assert extract_embedded_xml(buffer.getvalue()) is None
-    assert extract_embedded_xml(blank_pdf()) is None
-
-
-def test_bytes_that_are_no_pdf_are_unreadable() -> None:
-    with pytest.raises(UnreadableDocument):
-        extract_embedded_xml(b"not a pdf at all")
 
 
 def test_month_dates_are_not_taken_for_days() -> None:

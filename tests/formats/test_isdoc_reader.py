@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
-from reportlab.pdfgen import canvas
 
 from nex_automat.domain.model import DocumentType, Invoice
 from nex_automat.errors import (
@@ -20,7 +16,10 @@ from nex_automat.errors import (
     XmlEntitiesRefused,
     XmlError,
 )
-from nex_automat.formats.isdoc import extract_isdoc_from_pdf, read_isdoc
+from nex_automat.formats.isdoc import read_isdoc, write_isdoc
+from nex_automat.formats.signs import negated
+from tests.formats.containers import isdocx
+from tests.formats.invoices import credit_note
 
 D = Decimal
 
@@ -186,6 +185,19 @@ def test_unknown_document_type_is_refused() -> None:
         read_isdoc(b"<Invoice><DocumentType>9</DocumentType></Invoice>")
 
 
+def test_credit_note_written_negative_is_read_as_stated() -> None:
+    invoice = read_isdoc(write_isdoc(credit_note()))
+    assert (invoice.total_net, invoice.lines[0].quantity) == (D("-2268.00"), D("-120"))
+
+
+def test_credit_note_written_positive_is_read_negative_as_printed() -> None:
+    """Some exporters write a dobropis positive; a credit note always reduces what is owed."""
+    positive = write_isdoc(negated(credit_note()))
+    assert b"<TaxExclusiveAmount>2268.00<" in positive
+    invoice = read_isdoc(positive)
+    assert invoice == credit_note()
+
+
 def test_credit_note_to_an_advance_reads_as_a_credit_note() -> None:
     invoice = read_isdoc(b"<Invoice><DocumentType>6</DocumentType></Invoice>")
     assert invoice.document_type is DocumentType.CREDIT_NOTE
@@ -229,14 +241,6 @@ def test_entities_in_an_isdoc_are_refused() -> None:
 # --- .isdocx -------------------------------------------------------------------------
 
 
-def isdocx(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
 def test_isdocx_reads_the_isdoc_at_its_root(samples: Path) -> None:
     xml = (samples / "sample.isdoc").read_bytes()
     data = isdocx(
@@ -274,45 +278,3 @@ def test_isdocx_over_the_size_limit_is_refused_even_when_headers_lie() -> None:
 def test_damaged_isdocx_is_unreadable() -> None:
     with pytest.raises(UnreadableDocument):
         read_isdoc(b"PK\x03\x04" + b"\x00" * 100)
-
-
-# --- ISDOC.PDF -----------------------------------------------------------------------
-
-
-def pdf_with_attachments(attachments: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer)
-    page.drawString(72, 720, "Faktúra FV-2025-001")
-    page.save()
-    document = pdfium.PdfDocument(buffer.getvalue())
-    for name, content in attachments.items():
-        document.new_attachment(name).set_data(content)
-    output = io.BytesIO()
-    document.save(output)
-    document.close()
-    return output.getvalue()
-
-
-def test_isdoc_embedded_in_a_pdf_is_extracted(samples: Path) -> None:
-    xml = (samples / "sample.isdoc").read_bytes()
-    pdf = pdf_with_attachments({"logo.png": b"\x89PNG", "FV-111999.ISDOC": xml})
-    extracted = extract_isdoc_from_pdf(pdf)
-    assert extracted == xml
-    assert read_isdoc(extracted).number == "FV-111999/2011"
-
-
-def test_isdocx_embedded_in_a_pdf_is_extracted_and_read(samples: Path) -> None:
-    archive = isdocx({"faktura.isdoc": (samples / "sample.isdoc").read_bytes()})
-    extracted = extract_isdoc_from_pdf(pdf_with_attachments({"faktura.isdocx": archive}))
-    assert extracted == archive
-    assert read_isdoc(extracted).total_gross == D("15.80")
-
-
-def test_pdf_without_isdoc_gives_none() -> None:
-    assert extract_isdoc_from_pdf(pdf_with_attachments({"terms.txt": b"terms"})) is None
-    assert extract_isdoc_from_pdf(pdf_with_attachments({})) is None
-
-
-def test_bytes_that_are_no_pdf_are_unreadable() -> None:
-    with pytest.raises(UnreadableDocument):
-        extract_isdoc_from_pdf(b"<Invoice/>")

@@ -11,7 +11,7 @@ from lxml import etree
 
 from nex_automat.domain.model import DocumentType, Invoice, Line, Party, VatRow
 from nex_automat.formats.isdoc import read_isdoc, validate_isdoc, write_isdoc
-from tests.formats.test_isdoc_roundtrip import (
+from tests.formats.invoices import (
     credit_note,
     foreign_currency_invoice,
     several_rates_invoice,
@@ -265,3 +265,13 @@ def test_document_outside_vat_marks_its_lines_outside_vat() -> None:
     root = written(invoice)
     assert texts(root, "i:VATApplicable") == ["false"]
     assert texts(root, "//i:ClassifiedTaxCategory/i:VATApplicable") == ["false"]
+
+
+def test_credit_note_is_written_negative_as_printed() -> None:
+    root = written(credit_note())
+    assert texts(root, "i:DocumentType") == ["2"]
+    assert texts(root, "i:LegalMonetaryTotal/i:TaxExclusiveAmount") == ["-2268.00"]
+    assert texts(root, "i:LegalMonetaryTotal/i:PayableAmount") == ["-2744.28"]
+    line = "i:InvoiceLines/i:InvoiceLine"
+    assert texts(root, f"{line}/i:InvoicedQuantity") == ["-120"]
+    assert texts(root, f"{line}/i:UnitPrice") == ["18.90"]

@@ -10,7 +10,7 @@ import pytest
 
 from nex_automat.domain.model import DocumentType, Invoice
 from nex_automat.errors import UnsupportedFormat, XmlEntitiesRefused, XmlError
-from nex_automat.formats.ubl import read_ubl
+from nex_automat.formats.ubl import read_ubl, read_ubl_stated_totals
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "ubl"
 
@@ -87,7 +87,7 @@ def read_sample(name: str) -> Invoice:
         ("base-example.xml", "1325", "331.25", "1656.25", "1656.25"),
         ("Allowance-example.xml", "5900", "1225.00", "7125", "6125.00"),
         ("Vat-category-S.xml", "7000", "1550.00", "8550", "8550"),
-        ("base-creditnote-correction.xml", "1325", "331.25", "1656.25", "1656.25"),
+        ("base-creditnote-correction.xml", "-1325", "-331.25", "-1656.25", "-1656.25"),
         ("base-negative-inv-correction.xml", "-1325", "-331.25", "-1656.25", "-1656.25"),
         ("vat-category-E.xml", "1200", "0", "1200", "1200"),
         ("vat-category-O.xml", "3200", "0", "3200", "3200"),
@@ -184,12 +184,25 @@ def test_vat_breakdown_in_document_currency_ignores_the_tax_currency_total() -> 
     assert [row.rate for row in invoice.vat_breakdown] == [Decimal(25), Decimal(0)]
 
 
-def test_credit_note_document_keeps_its_amounts_and_the_corrected_invoice() -> None:
+def test_credit_note_document_reads_negative_as_a_printed_credit_note() -> None:
+    """A CreditNote states 1656.25 credited; the domain keeps a credit note negative."""
     invoice = read_sample("base-creditnote-correction.xml")
     assert invoice.document_type is DocumentType.CREDIT_NOTE
     assert invoice.preceding_invoice == "Snippet1"
-    assert invoice.total_gross == Decimal("1656.25")
-    assert [line.quantity for line in invoice.lines] == [Decimal(7), Decimal(-3)]
+    assert (invoice.total_net, invoice.total_vat, invoice.total_gross) == (
+        Decimal(-1325),
+        Decimal("-331.25"),
+        Decimal("-1656.25"),
+    )
+    assert [line.quantity for line in invoice.lines] == [Decimal(-7), Decimal(3)]
+    assert [line.net_amount for line in invoice.lines] == [Decimal(-2800), Decimal(1500)]
+    assert [line.unit_price for line in invoice.lines] == [Decimal(400), Decimal(500)]
+    assert [row.base for row in invoice.vat_breakdown] == [Decimal(-1325)]
+
+
+def test_credit_note_stated_totals_follow_the_same_sign() -> None:
+    data = (SAMPLES / "base-creditnote-correction.xml").read_bytes()
+    assert read_ubl_stated_totals(data).line_total == Decimal(-1300)
 
 
 def test_negative_invoice_correction_stays_an_invoice_with_negative_amounts() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -13,9 +12,7 @@ import pytest
 from lxml import etree
 
 from nex_automat.domain.model import (
-    AllowanceCharge,
     DocumentType,
-    Invoice,
     Line,
     Party,
     VatRow,
@@ -26,11 +23,9 @@ from nex_automat.formats.ubl.codes import (
     CUSTOMIZATION_ID,
     NAMESPACES,
     PROFILE_ID,
-    unit_code,
-    unit_name,
-    vat_category_for,
 )
-from nex_automat.formats.ubl.writer import reported_vat_rows
+from tests.formats.as_carried import as_ubl_carries
+from tests.formats.invoices import slovak_credit_note, slovak_invoice
 from tests.invoicegen import FAMILIES, generate
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "ubl"
@@ -51,115 +46,6 @@ def assert_schema_valid(xml: bytes) -> etree._Element:
 
 def xpath_text(root: etree._Element, path: str) -> list[str]:
     return [element.text for element in root.xpath(path, namespaces=NAMESPACES)]
-
-
-def as_ubl_carries(invoice: Invoice) -> Invoice:
-    """The invoice as UBL can carry it: what it has no element for is dropped, and the
-    codes Peppol requires are derived the way the writer derives them."""
-    expected = dataclasses.replace(invoice, constant_symbol=None)
-    if expected.variable_symbol is not None and not expected.variable_symbol.isdigit():
-        expected.variable_symbol = None
-    expected.customer = dataclasses.replace(invoice.customer, bic=None)
-    if invoice.supplier.iban is None:
-        expected.supplier = dataclasses.replace(invoice.supplier, bic=None)
-    expected.lines = [
-        dataclasses.replace(
-            line,
-            vat_amount=None,
-            gross_amount=None,
-            unit=None if line.unit is None else unit_name(unit_code(line.unit)),
-            vat_category=line.vat_category
-            or (None if line.vat_rate is None else vat_category_for(line.vat_rate)),
-        )
-        for line in invoice.lines
-    ]
-    expected.vat_breakdown = [
-        dataclasses.replace(row, category=row.category or vat_category_for(row.rate))
-        for row in reported_vat_rows(invoice)
-    ]
-    expected.allowances_charges = [
-        dataclasses.replace(
-            item,
-            vat_category=item.vat_category
-            or (None if item.vat_rate is None else vat_category_for(item.vat_rate)),
-        )
-        for item in invoice.allowances_charges
-    ]
-    return expected
-
-
-def slovak_invoice(**changes: object) -> Invoice:
-    invoice = Invoice(
-        number="2026000123",
-        issue_date=date(2026, 3, 2),
-        tax_point_date=date(2026, 3, 1),
-        due_date=date(2026, 3, 16),
-        currency="EUR",
-        variable_symbol="2026000123",
-        order_reference="OBJ-2026-0042",
-        buyer_reference="Sklad Senec",
-        note="Tovar zostáva do úplného zaplatenia majetkom dodávateľa.",
-        supplier=Party(
-            name="Stavebniny Horák s.r.o.",
-            ico="35123456",
-            dic="2020123457",
-            vat_id="SK2020123457",
-            street="Hlavná 12",
-            city="Trnava",
-            postal_code="917 01",
-            country="SK",
-            iban="SK3112000000198742637541",
-            bic="TATRSKBX",
-        ),
-        customer=Party(
-            name="Stavby Novák s.r.o.",
-            ico="46123455",
-            dic="2023456781",
-            vat_id="SK2023456781",
-            street="Mlynská 3",
-            city="Senec",
-            postal_code="903 01",
-            country="SK",
-        ),
-        lines=[
-            Line(
-                position=1,
-                description="Cement CEM II/B-M 32,5 R 25 kg",
-                seller_code="CEM-0025",
-                ean="8586000000019",
-                quantity=Decimal(40),
-                unit="ks",
-                unit_price=Decimal("5.20"),
-                discount_percent=Decimal(5),
-                vat_rate=Decimal(23),
-                net_amount=Decimal("197.60"),
-            ),
-            Line(
-                position=2,
-                description="Piesok 0-4 mm",
-                quantity=Decimal("2.5"),
-                unit="t",
-                unit_price=Decimal("18.40"),
-                vat_rate=Decimal(23),
-                net_amount=Decimal("46.00"),
-            ),
-        ],
-        allowances_charges=[
-            AllowanceCharge(
-                is_charge=True, amount=Decimal("20.00"), reason="Doprava", vat_rate=Decimal(23)
-            )
-        ],
-        vat_breakdown=[
-            VatRow(rate=Decimal(23), base=Decimal("263.60"), vat=Decimal("60.63")),
-            VatRow(rate=Decimal(5), base=Decimal("0.00"), vat=Decimal("0.00")),
-        ],
-        total_net=Decimal("263.60"),
-        total_vat=Decimal("60.63"),
-        total_gross=Decimal("324.23"),
-        rounding=Decimal("0.02"),
-        amount_due=Decimal("324.25"),
-    )
-    return dataclasses.replace(invoice, **changes)
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.xml")), ids=lambda path: path.name)
@@ -228,15 +114,36 @@ def test_parties_without_dic_are_addressed_by_their_vat_scheme() -> None:
 
 
 def test_credit_note_puts_its_due_date_on_the_payment_means() -> None:
-    invoice = slovak_invoice(document_type=DocumentType.CREDIT_NOTE, preceding_invoice="2026000100")
+    invoice = slovak_credit_note()
     xml = write_ubl(invoice)
     root = assert_schema_valid(xml)
     assert xpath_text(root, "cbc:CreditNoteTypeCode") == ["381"]
-    assert xpath_text(root, "cac:PaymentMeans/cbc:PaymentDueDate") == ["2026-03-16"]
+    assert xpath_text(root, "cac:PaymentMeans/cbc:PaymentDueDate") == ["2026-04-03"]
     assert xpath_text(root, "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID") == [
-        "2026000100"
+        "2026000123"
     ]
     assert read_ubl(xml) == as_ubl_carries(invoice)
+
+
+def test_negative_domain_credit_note_is_a_credit_note_with_positive_amounts() -> None:
+    xml = write_ubl(slovak_credit_note())
+    root = assert_schema_valid(xml)
+    assert xpath_text(root, "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount") == ["63.96"]
+    assert xpath_text(root, "cac:LegalMonetaryTotal/cbc:PayableAmount") == ["63.96"]
+    assert xpath_text(root, "cac:TaxTotal/cbc:TaxAmount") == ["11.96"]
+    assert xpath_text(root, "cac:CreditNoteLine/cbc:CreditedQuantity") == ["10"]
+    assert xpath_text(root, "cac:CreditNoteLine/cbc:LineExtensionAmount") == ["52.00"]
+    assert xpath_text(root, "cac:CreditNoteLine/cac:Price/cbc:PriceAmount") == ["5.20"]
+    assert check_en16931(read_ubl(xml), read_ubl_stated_totals(xml)) == []
+
+
+def test_invoice_with_negative_amounts_stays_an_invoice() -> None:
+    correction = dataclasses.replace(slovak_credit_note(), document_type=DocumentType.INVOICE)
+    xml = write_ubl(correction)
+    root = assert_schema_valid(xml)
+    assert xpath_text(root, "cbc:InvoiceTypeCode") == ["380"]
+    assert xpath_text(root, "cac:LegalMonetaryTotal/cbc:PayableAmount") == ["-63.96"]
+    assert read_ubl(xml) == as_ubl_carries(correction)
 
 
 @pytest.mark.parametrize(

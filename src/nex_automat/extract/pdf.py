@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +27,7 @@ from nex_automat.errors import (
     UnreadableDocument,
 )
 from nex_automat.extract.layout import Page, TextDocument, Word, layout_page
+from nex_automat.pdfium import PDFIUM_LOCK
 
 MAX_PAGES = 300
 MAX_BYTES = 50 * 1024 * 1024
@@ -35,9 +35,6 @@ _HEADER_WINDOW = 1024
 
 WORD_GAP = 0.25
 """A gap wider than this × the character height between two characters splits a word."""
-
-_PDFIUM_LOCK = threading.Lock()
-"""PDFium is not thread-safe; a web server may call the reader from a thread pool."""
 
 _SUBSTITUTES: dict[int, str | None] = {
     0x0002: "-",  # PDFium's mark for a hyphen at the end of a line
@@ -129,7 +126,7 @@ def read_pdf(
     data = bytes(data)
     _check_bytes(data, max_bytes)
     sha256 = hashlib.sha256(data).hexdigest()
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         pages = _read_pages(data, max_pages)
     return TextDocument(pages=[layout_page(page) for page in pages], sha256=sha256)
 

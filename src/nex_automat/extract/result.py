@@ -37,7 +37,7 @@ class ExtractionResult:
 
     invoice: Invoice
     method: str
-    pages: int
+    pages: int | None
     sha256: str
     template: str | None = None
     warnings: list[InvoiceWarning] = field(default_factory=list)

@@ -7,6 +7,14 @@ refused with a clear message instead of yielding an empty invoice.
 
 For a foreign-currency document the invoice takes the ``…Curr`` amounts, its own
 currency's; unit prices exist only in local currency and are divided back by the rate.
+
+Neither the ISDOC schema nor its Schematron rules fix the sign of a credit note
+(DocumentType 2, or 6 for an advance); Czech and Slovak ERPs write a credit note the way
+it is printed, with negative quantities and amounts, which is the domain's convention
+too, and the writer does the same. Some exporters write the credit positive instead; a
+credit note whose total is positive is therefore negated
+(:mod:`nex_automat.formats.signs`), since a credit note by definition reduces what is
+owed (an increase is a debit note, DocumentType 3).
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from nex_automat.errors import (
     UnsupportedFormat,
     XmlError,
 )
+from nex_automat.formats.signs import negated
 from nex_automat.formats.xmlsafe import DEFAULT_MAX_BYTES, parse_xml
 
 from .codes import (
@@ -69,7 +78,13 @@ def read_isdoc(data: bytes) -> Invoice:
     unpacks too big and ``UnreadableDocument`` for a damaged archive.
     """
     xml = unpack_isdocx(data) if data.startswith(_ZIP_MAGIC) else data
-    return _Document(parse_xml(xml)).invoice()
+    invoice = _Document(parse_xml(xml)).invoice()
+    return negated(invoice) if _is_positive_credit_note(invoice) else invoice
+
+
+def _is_positive_credit_note(invoice: Invoice) -> bool:
+    stated = invoice.total_net if invoice.total_net is not None else invoice.total_gross
+    return invoice.document_type is DocumentType.CREDIT_NOTE and stated is not None and stated > 0
 
 
 def unpack_isdocx(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

@@ -6,6 +6,9 @@ percent, VAT categories, exemption reasons, the buyer reference, document-level
 allowances, which ISDOC writes as lines) goes into ``Extensions`` in our own namespace,
 so our export reads back losslessly and other readers simply ignore it.
 
+A credit note is written as the domain keeps it and as Czech and Slovak ERPs print and
+export it: quantities and amounts negative, unit prices positive.
+
 Without a due date the schema has no place for the variable and constant symbols (they
 sit in the payment details, which require one), so they are not written then.
 """

@@ -1,26 +1,21 @@
 """UBL 2.1 Invoice and CreditNote (Peppol BIS Billing 3.0) into the domain Invoice.
 
-Amounts are taken as the document states them: a CreditNote keeps its signs, and a
-negative invoice correction stays an invoice with negative amounts. What the document
-does not carry stays ``None``. Every parse goes through :func:`parse_xml`, because the
-XML comes from strangers.
+A CreditNote (or an Invoice with a credit note type code) states the credit with
+positive amounts, as EN 16931 does; the domain keeps credit notes negative, as they are
+printed, so its amounts and quantities are negated (:mod:`nex_automat.formats.signs`).
+An Invoice with negative amounts, the negative correction Peppol allows, stays an
+invoice with negative amounts. What the document does not carry stays ``None``. Every
+parse goes through :func:`parse_xml`, because the XML comes from strangers.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
 
-from nex_automat.domain.identifiers import (
-    normalise_bic,
-    normalise_dic,
-    normalise_ean,
-    normalise_iban,
-    normalise_ico,
-    normalise_vat_id,
-)
+from nex_automat.domain.identifiers import normalise_dic, normalise_ean
 from nex_automat.domain.model import (
     AllowanceCharge,
     DocumentType,
@@ -30,20 +25,18 @@ from nex_automat.domain.model import (
     VatRow,
 )
 from nex_automat.errors import UnsupportedFormat, XmlError
+from nex_automat.formats.codes import GTIN_SCHEME, TYPE_CODE_READ, unit_name
 from nex_automat.formats.en16931 import StatedTotals
-from nex_automat.formats.ubl.codes import (
-    CREDIT_NOTE_NS,
-    EAS_SK_DIC,
-    EAS_VAT_SCHEMES,
-    GTIN_SCHEME,
-    ICO_COUNTRIES,
-    ICO_SCHEMES,
-    INVOICE_NS,
-    NAMESPACES,
-    TYPE_CODE_READ,
-    VAT_SCHEME,
-    unit_name,
+from nex_automat.formats.navigate import Navigator
+from nex_automat.formats.parties import (
+    bic_or_text,
+    domestic_ico,
+    fill_from_endpoint,
+    iban_or_text,
+    vat_id_or_text,
 )
+from nex_automat.formats.signs import negated, negated_totals
+from nex_automat.formats.ubl.codes import CREDIT_NOTE_NS, INVOICE_NS, NAMESPACES, VAT_SCHEME
 from nex_automat.formats.xmlsafe import parse_xml
 
 _Element = etree._Element
@@ -53,6 +46,8 @@ _ROOTS: dict[str, DocumentType] = {
     f"{{{CREDIT_NOTE_NS}}}CreditNote": DocumentType.CREDIT_NOTE,
 }
 _MAX_VARIABLE_SYMBOL = 10
+_XML = Navigator(NAMESPACES, "UBL")
+_all, _first, _text, _decimal = _XML.all, _XML.first, _XML.text, _XML.decimal
 
 
 def read_ubl(data: bytes) -> Invoice:
@@ -61,7 +56,7 @@ def read_ubl(data: bytes) -> Invoice:
     currency = _text(root, "cbc:DocumentCurrencyCode")
     tax_total = _document_tax_total(root, currency)
     totals = _first(root, "cac:LegalMonetaryTotal")
-    return Invoice(
+    invoice = Invoice(
         document_type=_document_type(root),
         number=_text(root, "cbc:ID"),
         issue_date=_date(root, "cbc:IssueDate"),
@@ -87,6 +82,7 @@ def read_ubl(data: bytes) -> Invoice:
         buyer_reference=_text(root, "cbc:BuyerReference"),
         note=_note(root),
     )
+    return negated(invoice) if invoice.document_type is DocumentType.CREDIT_NOTE else invoice
 
 
 def read_ubl_stated_totals(data: bytes) -> StatedTotals:
@@ -95,12 +91,14 @@ def read_ubl_stated_totals(data: bytes) -> StatedTotals:
     The domain model derives them from the lines and allowances, so only the document
     can show whether they disagree (EN 16931 rules BR-CO-10 to BR-CO-12).
     """
-    totals = _first(_ubl_root(data), "cac:LegalMonetaryTotal")
-    return StatedTotals(
+    root = _ubl_root(data)
+    totals = _first(root, "cac:LegalMonetaryTotal")
+    stated = StatedTotals(
         line_total=_decimal(totals, "cbc:LineExtensionAmount"),
         allowance_total=_decimal(totals, "cbc:AllowanceTotalAmount"),
         charge_total=_decimal(totals, "cbc:ChargeTotalAmount"),
     )
+    return negated_totals(stated) if _document_type(root) is DocumentType.CREDIT_NOTE else stated
 
 
 def _ubl_root(data: bytes) -> _Element:
@@ -111,35 +109,6 @@ def _ubl_root(data: bytes) -> _Element:
 
 
 # --- element access -------------------------------------------------------------------
-
-
-def _all(element: _Element | None, path: str) -> list[_Element]:
-    if element is None:
-        return []
-    return list(element.xpath(path, namespaces=NAMESPACES))
-
-
-def _first(element: _Element | None, path: str) -> _Element | None:
-    found = _all(element, path)
-    return found[0] if found else None
-
-
-def _text(element: _Element | None, path: str) -> str | None:
-    found = _first(element, path)
-    if found is None or found.text is None:
-        return None
-    text = found.text.strip()
-    return text or None
-
-
-def _decimal(element: _Element | None, path: str) -> Decimal | None:
-    text = _text(element, path)
-    if text is None:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise XmlError(f"UBL element {path} holds {text!r}, which is not a number") from exc
 
 
 def _date(element: _Element | None, path: str) -> date | None:
@@ -206,21 +175,16 @@ def _exchange_rate(root: _Element) -> Decimal | None:
 def _supplier(root: _Element) -> Party:
     party = _party(_first(root, "cac:AccountingSupplierParty/cac:Party"))
     account = _first(root, "cac:PaymentMeans/cac:PayeeFinancialAccount")
-    party.iban = _iban(_text(account, "cbc:ID"))
-    bic = _text(account, "cac:FinancialInstitutionBranch/cbc:ID")
-    party.bic = None if bic is None else normalise_bic(bic) or bic
+    party.iban = iban_or_text(_text(account, "cbc:ID"))
+    party.bic = bic_or_text(_text(account, "cac:FinancialInstitutionBranch/cbc:ID"))
     return party
 
 
 def _customer(root: _Element) -> Party:
     party = _party(_first(root, "cac:AccountingCustomerParty/cac:Party"))
     path = "cac:PaymentMeans/cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID"
-    party.iban = _iban(_text(root, path))
+    party.iban = iban_or_text(_text(root, path))
     return party
-
-
-def _iban(text: str | None) -> str | None:
-    return None if text is None else normalise_iban(text) or text
 
 
 def _party(element: _Element | None) -> Party:
@@ -239,14 +203,15 @@ def _party(element: _Element | None) -> Party:
         postal_code=_text(address, "cbc:PostalZone"),
         country=country,
     )
-    _fill_from_endpoint(party, _first(element, "cbc:EndpointID"))
+    endpoint = _first(element, "cbc:EndpointID")
+    if endpoint is not None and endpoint.text is not None:
+        fill_from_endpoint(party, (endpoint.get("schemeID"), endpoint.text))
     return party
 
 
 def _vat_id(party: _Element) -> str | None:
     path = f"cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID)='{VAT_SCHEME}']/cbc:CompanyID"
-    text = _text(party, path)
-    return None if text is None else normalise_vat_id(text) or text
+    return vat_id_or_text(_text(party, path))
 
 
 def _tax_registration_dic(party: _Element) -> str | None:
@@ -262,33 +227,10 @@ def _tax_registration_dic(party: _Element) -> str | None:
 
 
 def _ico(party: _Element, country: str | None) -> str | None:
-    """IČO from the legal registration, when it is a Slovak or Czech company number.
-
-    A number without a scheme is taken only for a Slovak or Czech (or unstated) country:
-    elsewhere the same digits mean another register.
-    """
+    """IČO from the legal registration, else from the party identification."""
     paths = ("cac:PartyLegalEntity/cbc:CompanyID", "cac:PartyIdentification/cbc:ID")
-    for path in paths:
-        for element in _all(party, path):
-            scheme = element.get("schemeID")
-            domestic = scheme in ICO_SCHEMES or (
-                scheme is None and (country is None or country in ICO_COUNTRIES)
-            )
-            ico = normalise_ico(element.text or "")
-            if domestic and ico is not None:
-                return ico
-    return None
-
-
-def _fill_from_endpoint(party: Party, endpoint: _Element | None) -> None:
-    """An electronic address that is a DIČ or a VAT id fills that field when it is missing."""
-    if endpoint is None or endpoint.text is None:
-        return
-    scheme, value = endpoint.get("schemeID"), endpoint.text.strip()
-    if scheme == EAS_SK_DIC and party.dic is None:
-        party.dic = normalise_dic(value)
-    elif scheme in EAS_VAT_SCHEMES and party.vat_id is None:
-        party.vat_id = normalise_vat_id(value)
+    ids = [(e.get("schemeID"), e.text or "") for path in paths for e in _all(party, path)]
+    return domestic_ico(ids, country)
 
 
 # --- lines, VAT and allowances --------------------------------------------------------

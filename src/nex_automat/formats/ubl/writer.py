@@ -1,10 +1,13 @@
 """The domain Invoice as UBL 2.1 in the Peppol BIS Billing 3.0 profile.
 
 A credit note becomes a UBL CreditNote, everything else an Invoice with its type code.
-Amounts are written as the invoice holds them, so reading the output gives the same
-invoice back. Where Peppol needs a code the domain does not keep, it is derived from
-what the invoice does hold, never invented: a VAT category from its rate, a unit code
-from the printed unit, an endpoint from the DIČ or the VAT id.
+The domain keeps a credit note negative, as it is printed; a CreditNote states the
+credit with positive amounts, so a credit note's amounts and quantities are negated on
+the way out (:mod:`nex_automat.formats.signs`). An invoice with negative amounts stays
+an Invoice with negative amounts, the negative correction Peppol allows. Reading the
+output gives the same invoice back. Where Peppol needs a code the domain does not keep,
+it is derived from what the invoice does hold, never invented: a VAT category from its
+rate, a unit code from the printed unit, an endpoint from the DIČ or the VAT id.
 """
 
 from __future__ import annotations
@@ -22,23 +25,27 @@ from nex_automat.domain.model import (
     VatRow,
 )
 from nex_automat.domain.money import to_cents, total
+from nex_automat.formats.codes import (
+    EAS_SK_DIC,
+    EAS_VAT_BY_COUNTRY,
+    GTIN_SCHEME,
+    PAYMENT_CREDIT_TRANSFER,
+    PAYMENT_NOT_DEFINED,
+    TAX_CURRENCY_BY_COUNTRY,
+    TYPE_CODE_WRITTEN,
+    unit_code,
+    vat_category_for,
+)
+from nex_automat.formats.essentials import require_essentials
+from nex_automat.formats.signs import negated
 from nex_automat.formats.ubl.codes import (
     CAC,
     CBC,
     CREDIT_NOTE_NS,
     CUSTOMIZATION_ID,
-    EAS_SK_DIC,
-    EAS_VAT_BY_COUNTRY,
-    GTIN_SCHEME,
     INVOICE_NS,
-    PAYMENT_CREDIT_TRANSFER,
-    PAYMENT_NOT_DEFINED,
     PROFILE_ID,
-    TAX_CURRENCY_BY_COUNTRY,
-    TYPE_CODE_WRITTEN,
     VAT_SCHEME,
-    unit_code,
-    vat_category_for,
 )
 
 _Element = etree._Element
@@ -52,8 +59,10 @@ def write_ubl(invoice: Invoice) -> bytes:
     Raises ``ValueError`` when the invoice lacks what UBL cannot do without: a number,
     an issue date, a currency, at least one line, and a net amount on every line.
     """
-    _require_essentials(invoice)
+    require_essentials(invoice, "UBL")
     credit_note = invoice.document_type is DocumentType.CREDIT_NOTE
+    if credit_note:
+        invoice = negated(invoice)
     namespace = CREDIT_NOTE_NS if credit_note else INVOICE_NS
     root = etree.Element(
         f"{{{namespace}}}{'CreditNote' if credit_note else 'Invoice'}",
@@ -75,27 +84,6 @@ def write_ubl(invoice: Invoice) -> bytes:
     for line in invoice.lines:
         _line(root, line, currency, credit_note=credit_note)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def _require_essentials(invoice: Invoice) -> None:
-    missing = [
-        name
-        for name, value in (
-            ("number", invoice.number),
-            ("issue_date", invoice.issue_date),
-            ("currency", invoice.currency),
-        )
-        if value is None
-    ]
-    if not invoice.lines:
-        missing.append("lines")
-    missing += [
-        f"lines[{index}].net_amount"
-        for index, line in enumerate(invoice.lines)
-        if line.net_amount is None
-    ]
-    if missing:
-        raise ValueError(f"UBL needs values the invoice lacks: {', '.join(missing)}")
 
 
 # --- building blocks ------------------------------------------------------------------

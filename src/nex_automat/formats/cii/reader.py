@@ -1,28 +1,21 @@
-"""Factur-X / ZUGFeRD 2 (UN/CEFACT CII D16B) into the domain Invoice, and finding that XML
-inside a hybrid PDF.
+"""Factur-X / ZUGFeRD 2 / XRechnung CII (UN/CEFACT CII D16B) into the domain Invoice.
 
 Every Factur-X profile shares one structure: MINIMUM and BASIC WL simply leave out the
-lines and most party details, and whatever a profile leaves out stays ``None``. Amounts
-are taken as the document states them. The XML is exact where the printed page is not,
-so a PDF that carries it should be read from it.
+lines and most party details, and whatever a profile leaves out stays ``None``. A
+document with a credit note type code (381 and its relatives) states the credit with
+positive amounts, as EN 16931 does; the domain keeps credit notes negative, as they are
+printed, so its amounts and quantities are negated (:mod:`nex_automat.formats.signs`).
+Any other document keeps its signs.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-import pypdfium2 as pdfium
 from lxml import etree
 
-from nex_automat.domain.identifiers import (
-    normalise_bic,
-    normalise_dic,
-    normalise_ean,
-    normalise_iban,
-    normalise_ico,
-    normalise_vat_id,
-)
+from nex_automat.domain.identifiers import normalise_dic, normalise_ean
 from nex_automat.domain.model import (
     AllowanceCharge,
     DocumentType,
@@ -31,34 +24,33 @@ from nex_automat.domain.model import (
     Party,
     VatRow,
 )
-from nex_automat.errors import UnreadableDocument, UnsupportedFormat, XmlError
+from nex_automat.errors import UnsupportedFormat, XmlError
+from nex_automat.formats.codes import GTIN_SCHEME, TYPE_CODE_READ, unit_name
 from nex_automat.formats.en16931 import StatedTotals
-from nex_automat.formats.ubl.codes import (
-    EAS_SK_DIC,
-    EAS_VAT_SCHEMES,
-    GTIN_SCHEME,
-    ICO_COUNTRIES,
-    ICO_SCHEMES,
-    TYPE_CODE_READ,
-    unit_name,
+from nex_automat.formats.navigate import Navigator
+from nex_automat.formats.parties import (
+    bic_or_text,
+    domestic_ico,
+    fill_from_endpoint,
+    iban_or_text,
+    vat_id_or_text,
 )
+from nex_automat.formats.signs import negated, negated_totals
 from nex_automat.formats.xmlsafe import parse_xml
+
+from .codes import (
+    DATE_FORMAT_DAY,
+    NAMESPACES,
+    RSM,
+    TAX_REGISTRATION,
+    VAT_REGISTRATION,
+)
 
 _Element = etree._Element
 
-RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
-RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
-UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
-_NS = {"rsm": RSM, "ram": RAM, "udt": UDT}
 _ROOT = f"{{{RSM}}}CrossIndustryInvoice"
-
-# Attachment names of the hybrid formats whose XML is CII, in order of preference;
-# PDF names are matched without regard to case (ZUGFeRD 2.0 wrote "ZUGFeRD-invoice.xml").
-EMBEDDED_XML_NAMES: tuple[str, ...] = ("factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml")
-
-_VAT_REGISTRATION = "VA"
-_TAX_REGISTRATION = "FC"
-_DATE_FORMAT_DAY = "102"
+_XML = Navigator(NAMESPACES, "CII")
+_all, _first, _text, _decimal = _XML.all, _XML.first, _XML.text, _XML.decimal
 _MAX_VARIABLE_SYMBOL = 10
 
 _TRANSACTION = "rsm:SupplyChainTradeTransaction"
@@ -69,40 +61,13 @@ _SUMMATION = f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation
 _MEANS = f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans"
 
 
-def extract_embedded_xml(pdf: bytes) -> tuple[str, bytes] | None:
-    """The CII invoice XML attached to a Factur-X, ZUGFeRD or XRechnung PDF, with its name.
-
-    Only attachments are looked at, never parsed: the caller parses what it chooses to
-    read. ``None`` when the PDF carries no such attachment.
-    """
-    try:
-        document = pdfium.PdfDocument(pdf)
-    except pdfium.PdfiumError as exc:
-        raise UnreadableDocument(f"PDF could not be opened to look for attachments: {exc}") from exc
-    try:
-        found: dict[str, tuple[str, bytes]] = {}
-        for index in range(document.count_attachments()):
-            attachment = document.get_attachment(index)
-            name = attachment.get_name()
-            if name.lower() in EMBEDDED_XML_NAMES and name.lower() not in found:
-                found[name.lower()] = (name, bytes(attachment.get_data()))
-    finally:
-        document.close()
-    for wanted in EMBEDDED_XML_NAMES:
-        if wanted in found:
-            return found[wanted]
-    return None
-
-
 def read_cii(data: bytes) -> Invoice:
     """The invoice a CII CrossIndustryInvoice (Factur-X, ZUGFeRD 2, XRechnung CII) states."""
     root = _cii_root(data)
     currency = _text(root, f"{_SETTLEMENT}/ram:InvoiceCurrencyCode")
     summation = _first(root, _SUMMATION)
-    return Invoice(
-        document_type=TYPE_CODE_READ.get(
-            _text(root, "rsm:ExchangedDocument/ram:TypeCode") or "", DocumentType.INVOICE
-        ),
+    invoice = Invoice(
+        document_type=_document_type(root),
         number=_text(root, "rsm:ExchangedDocument/ram:ID"),
         issue_date=_date(root, "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString"),
         tax_point_date=_tax_point_date(root),
@@ -140,16 +105,19 @@ def read_cii(data: bytes) -> Invoice:
         buyer_reference=_text(root, f"{_AGREEMENT}/ram:BuyerReference"),
         note=_note(root),
     )
+    return negated(invoice) if invoice.document_type is DocumentType.CREDIT_NOTE else invoice
 
 
 def read_cii_stated_totals(data: bytes) -> StatedTotals:
     """The document-level sums the CII states (BT-106, BT-107, BT-108), for BR-CO-10 to 12."""
-    summation = _first(_cii_root(data), _SUMMATION)
-    return StatedTotals(
+    root = _cii_root(data)
+    summation = _first(root, _SUMMATION)
+    stated = StatedTotals(
         line_total=_decimal(summation, "ram:LineTotalAmount"),
         allowance_total=_decimal(summation, "ram:AllowanceTotalAmount"),
         charge_total=_decimal(summation, "ram:ChargeTotalAmount"),
     )
+    return negated_totals(stated) if _document_type(root) is DocumentType.CREDIT_NOTE else stated
 
 
 def _cii_root(data: bytes) -> _Element:
@@ -159,35 +127,12 @@ def _cii_root(data: bytes) -> _Element:
     return root
 
 
+def _document_type(root: _Element) -> DocumentType:
+    code = _text(root, "rsm:ExchangedDocument/ram:TypeCode") or ""
+    return TYPE_CODE_READ.get(code, DocumentType.INVOICE)
+
+
 # --- element access -------------------------------------------------------------------
-
-
-def _all(element: _Element | None, path: str) -> list[_Element]:
-    if element is None:
-        return []
-    return list(element.xpath(path, namespaces=_NS))
-
-
-def _first(element: _Element | None, path: str) -> _Element | None:
-    found = _all(element, path)
-    return found[0] if found else None
-
-
-def _text(element: _Element | None, path: str) -> str | None:
-    found = _first(element, path)
-    if found is None or found.text is None:
-        return None
-    return found.text.strip() or None
-
-
-def _decimal(element: _Element | None, path: str) -> Decimal | None:
-    text = _text(element, path)
-    if text is None:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise XmlError(f"CII element {path} holds {text!r}, which is not a number") from exc
 
 
 def _date(element: _Element | None, path: str) -> date | None:
@@ -195,7 +140,7 @@ def _date(element: _Element | None, path: str) -> date | None:
     found = _first(element, path)
     if found is None or not (found.text or "").strip():
         return None
-    if found.get("format", _DATE_FORMAT_DAY) != _DATE_FORMAT_DAY:
+    if found.get("format", DATE_FORMAT_DAY) != DATE_FORMAT_DAY:
         return None
     text = found.text.strip()
     try:
@@ -246,17 +191,20 @@ def _tax_total(summation: _Element | None, currency: str | None) -> Decimal | No
 
 def _supplier(root: _Element) -> Party:
     party = _party(_first(root, f"{_AGREEMENT}/ram:SellerTradeParty"))
-    iban = _text(root, f"{_MEANS}/ram:PayeePartyCreditorFinancialAccount/ram:IBANID")
-    party.iban = None if iban is None else normalise_iban(iban) or iban
-    bic = _text(root, f"{_MEANS}/ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID")
-    party.bic = None if bic is None else normalise_bic(bic) or bic
+    party.iban = iban_or_text(
+        _text(root, f"{_MEANS}/ram:PayeePartyCreditorFinancialAccount/ram:IBANID")
+    )
+    party.bic = bic_or_text(
+        _text(root, f"{_MEANS}/ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID")
+    )
     return party
 
 
 def _customer(root: _Element) -> Party:
     party = _party(_first(root, f"{_AGREEMENT}/ram:BuyerTradeParty"))
-    iban = _text(root, f"{_MEANS}/ram:PayerPartyDebtorFinancialAccount/ram:IBANID")
-    party.iban = None if iban is None else normalise_iban(iban) or iban
+    party.iban = iban_or_text(
+        _text(root, f"{_MEANS}/ram:PayerPartyDebtorFinancialAccount/ram:IBANID")
+    )
     return party
 
 
@@ -268,14 +216,16 @@ def _party(element: _Element | None) -> Party:
     party = Party(
         name=_text(element, "ram:Name"),
         ico=_ico(element, country),
-        dic=_registration(element, _TAX_REGISTRATION),
-        vat_id=_registration(element, _VAT_REGISTRATION),
+        dic=_registration(element, TAX_REGISTRATION),
+        vat_id=_registration(element, VAT_REGISTRATION),
         street=_text(address, "ram:LineOne"),
         city=_text(address, "ram:CityName"),
         postal_code=_text(address, "ram:PostcodeCode"),
         country=country,
     )
-    _fill_from_endpoint(party, _first(element, "ram:URIUniversalCommunication/ram:URIID"))
+    endpoint = _first(element, "ram:URIUniversalCommunication/ram:URIID")
+    if endpoint is not None and endpoint.text is not None:
+        fill_from_endpoint(party, (endpoint.get("schemeID"), endpoint.text))
     return party
 
 
@@ -284,32 +234,15 @@ def _registration(party: _Element, scheme: str) -> str | None:
     text = _text(party, f"ram:SpecifiedTaxRegistration/ram:ID[@schemeID='{scheme}']")
     if text is None:
         return None
-    if scheme == _VAT_REGISTRATION:
-        return normalise_vat_id(text) or text
+    if scheme == VAT_REGISTRATION:
+        return vat_id_or_text(text)
     return normalise_dic(text)
 
 
 def _ico(party: _Element, country: str | None) -> str | None:
-    for path in ("ram:SpecifiedLegalOrganization/ram:ID", "ram:ID"):
-        for element in _all(party, path):
-            scheme = element.get("schemeID")
-            domestic = scheme in ICO_SCHEMES or (
-                scheme is None and (country is None or country in ICO_COUNTRIES)
-            )
-            ico = normalise_ico(element.text or "")
-            if domestic and ico is not None:
-                return ico
-    return None
-
-
-def _fill_from_endpoint(party: Party, endpoint: _Element | None) -> None:
-    if endpoint is None or endpoint.text is None:
-        return
-    scheme, value = endpoint.get("schemeID"), endpoint.text.strip()
-    if scheme == EAS_SK_DIC and party.dic is None:
-        party.dic = normalise_dic(value)
-    elif scheme in EAS_VAT_SCHEMES and party.vat_id is None:
-        party.vat_id = normalise_vat_id(value)
+    paths = ("ram:SpecifiedLegalOrganization/ram:ID", "ram:ID")
+    ids = [(e.get("schemeID"), e.text or "") for path in paths for e in _all(party, path)]
+    return domestic_ico(ids, country)
 
 
 # --- lines, VAT and allowances --------------------------------------------------------
