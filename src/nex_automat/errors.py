@@ -87,3 +87,9 @@ class UnsupportedFormat(DocumentError):
     """Structured data in a format or document kind NEX Automat does not read."""
 
     code = "unsupported_format"
+
+
+class IncompleteInvoice(NexError, ValueError):
+    """An invoice lacks a value the target format requires and nothing can derive."""
+
+    code = "incomplete_invoice"

@@ -8,10 +8,11 @@ refuses the invoice rather than invent them.
 from __future__ import annotations
 
 from nex_automat.domain.model import Invoice
+from nex_automat.errors import IncompleteInvoice
 
 
 def require_essentials(invoice: Invoice, label: str) -> None:
-    """Raise ``ValueError`` naming every essential value the invoice lacks."""
+    """Raise ``IncompleteInvoice`` naming every essential value the invoice lacks."""
     missing = [
         name
         for name, value in (
@@ -29,4 +30,4 @@ def require_essentials(invoice: Invoice, label: str) -> None:
         if line.net_amount is None
     ]
     if missing:
-        raise ValueError(f"{label} needs values the invoice lacks: {', '.join(missing)}")
+        raise IncompleteInvoice(f"{label} needs values the invoice lacks: {', '.join(missing)}")

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from nex_automat.domain.model import AllowanceCharge, Invoice, Line, VatRow
 from nex_automat.domain.money import HUNDRED, to_cents, total
+from nex_automat.errors import IncompleteInvoice
 
 from .codes import LOCAL_CURRENCY_BY_COUNTRY
 
@@ -53,7 +54,9 @@ def currency_of(invoice: Invoice) -> Currency:
     country = invoice.supplier.country or (invoice.supplier.vat_id or "")[:2] or None
     local = LOCAL_CURRENCY_BY_COUNTRY.get(country or "") or invoice.currency
     if local is None:
-        raise ValueError("ISDOC needs a currency: the invoice has none and no supplier country")
+        raise IncompleteInvoice(
+            "ISDOC needs a currency: the invoice has none and no supplier country"
+        )
     own = invoice.currency or local
     if own == local or invoice.exchange_rate is None:
         return Currency(local=own, foreign=None, rate=ONE)

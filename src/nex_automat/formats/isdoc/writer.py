@@ -21,6 +21,7 @@ from decimal import Decimal
 from lxml import etree
 
 from nex_automat.domain.model import Invoice, Party
+from nex_automat.errors import IncompleteInvoice
 
 from .amounts import (
     ZERO,
@@ -68,7 +69,7 @@ def write_isdoc(invoice: Invoice) -> bytes:
     tell the local one).
     """
     if invoice.issue_date is None:
-        raise ValueError("ISDOC needs the issue date, and the invoice has none")
+        raise IncompleteInvoice("ISDOC needs the issue date, and the invoice has none")
     currency = currency_of(invoice)
     lines = all_line_amounts(invoice)
     rows = recap_rows(invoice, lines)
