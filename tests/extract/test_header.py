@@ -172,3 +172,34 @@ def test_document_type_from_the_largest_text(title: str, kind: DocumentType) -> 
         Text(300, 50, title, 18, BOLD),
     )
     assert read_document_type(title_phrases(text, 842.0)) is kind
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "Opravovaný doklad č. 2026099164",
+        "K faktúre č. 2026099164",
+        "Pôvodná faktúra: 2026099164",
+        "Původní doklad: 2026099164",
+        "Opravný daňový doklad k faktuře č. 2026099164",
+        "Dobropis k faktúre 2026099164",
+        "Corrected invoice: 2026099164",
+    ],
+)
+def test_credit_note_names_the_invoice_it_corrects(printed: str) -> None:
+    found = header(
+        Text(40, 50, "Dobropis", 16, BOLD),
+        Text(40, 100, "Číslo dokladu: 2026000123"),
+        Text(40, 130, printed),
+    )
+    assert found["preceding_invoice"] == "2026099164"
+    assert found["number"] == "2026000123"
+
+
+def test_corrected_invoice_is_never_the_documents_own_number() -> None:
+    found = header(
+        Text(40, 50, "DOBROPIS / CREDIT NOTE", 14, BOLD),
+        Text(40, 70, "Opravovaný doklad č. 2026099164", 8),
+    )
+    assert found.get("number") != "2026099164"
+    assert found["preceding_invoice"] == "2026099164"

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from nex_automat.domain.model import DocumentType
-from nex_automat.extract.labels import country_code, document_type_of, fold, label_table
+from nex_automat.extract.labels import (
+    country_code,
+    document_type_of,
+    fold,
+    has_legal_form,
+    is_legal_form,
+    label_table,
+)
 
 
 def fields(text: str) -> list[str]:
@@ -151,3 +158,30 @@ def test_text_without_a_document_word_names_no_type() -> None:
 )
 def test_country_names_become_iso_codes(printed: str, code: str | None) -> None:
     assert country_code(printed) == code
+
+
+def test_two_labels_run_together_split_where_the_colon_closes_a_whole_label() -> None:
+    assert fields("Spolu Základ dane spolu:") == ["total_gross", "total_net"]
+    match = label_table().find("Spolu Základ dane spolu:")[1]
+    assert match.start == len("Spolu ") and match.followed_by_colon
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("Kamenivo Žďár s.r.o.", True),
+        ("Murárik, s. r. o.", True),
+        ("Stavmat Ústí spol. s r.o.", True),
+        ("Betonárna Říčany v.o.s.", True),
+        ("www.kamenivo.cz", False),
+        ("Cement 25 kg", False),
+        ("Zapísaná v OR, odd. Sro", False),
+    ],
+)
+def test_legal_form_marks_a_company_name(printed: str, expected: bool) -> None:
+    assert has_legal_form(printed) is expected
+
+
+def test_a_legal_form_alone_is_recognised() -> None:
+    assert is_legal_form(" s.r.o.")
+    assert not is_legal_form("Alfa s.r.o.")

@@ -165,3 +165,128 @@ def test_provenance_points_at_the_value() -> None:
     assert box.page == 0
     assert box.x0 > 40
     assert 100 < box.top < 180
+
+
+FOOTER_TOP = 770.0
+
+
+def footer(*, country: str | None = "Slovensko") -> list[Text]:
+    """A printout that shows the supplier only in its page footer: name and address, the
+    identifiers with the web address, and the bank, side by side."""
+    address = ["Stavebniny Novák s.r.o.", "Hlavná 12", "811 01 Bratislava"]
+    address += [country] if country else []
+    ids = ["IČO: 35757442", "DIČ: 2020123456", "www.stavebniny-novak.sk"]
+    bank = ["Banka: Tatra banka, a.s.", "IBAN: SK31 1200 0000 1987 4263 7541", "SWIFT: TATRSKBX"]
+    return [
+        Text(x, FOOTER_TOP + 8 * row, line, 6.5)
+        for x, lines in ((48, address), (220, ids), (390, bank))
+        for row, line in enumerate(lines)
+    ]
+
+
+def window(top: float, lines: tuple[str, ...], ids: tuple[str, ...]) -> list[Text]:
+    """A window-envelope address with no heading and its identifiers printed apart below."""
+    texts = [Text(48, top + 12 * i, line, 9.5) for i, line in enumerate(lines)]
+    return texts + [Text(48, top + 64 + 10 * i, line, 8) for i, line in enumerate(ids)]
+
+
+def test_supplier_printed_only_in_the_footer_is_read_from_its_columns() -> None:
+    found = parties(*window(126, CUSTOMER[:3], CUSTOMER[3:]), *footer())
+    supplier = found.supplier.values
+    assert supplier["name"] == "Stavebniny Novák s.r.o."
+    assert supplier["street"] == "Hlavná 12"
+    assert (supplier["postal_code"], supplier["city"]) == ("811 01", "Bratislava")
+    assert supplier["country"] == "SK"
+    assert supplier["ico"] == "35757442"
+    assert supplier["iban"] == "SK3112000000198742637541"
+    assert_customer(found)
+
+
+def test_a_web_address_is_never_a_name() -> None:
+    found = parties(
+        Text(320, 100, "www.stavebniny-novak.sk"),
+        *column(320, 112, None, SUPPLIER),
+        *column(40, 100, None, CUSTOMER),
+    )
+    assert found.supplier.values["name"] == "Stavebniny Novák s.r.o."
+
+
+@pytest.mark.parametrize("separator", [" · ", " | ", ", "])
+def test_sender_line_above_the_window_names_the_supplier(separator: str) -> None:
+    sender = separator.join(["Stavebniny Novák, s.r.o.", "Hlavná 12", "811 01 Bratislava"])
+    found = parties(
+        Text(48, 108, sender, 6.5),
+        *window(126, CUSTOMER[:3], CUSTOMER[3:]),
+        Text(48, 770, "IČO: 35757442", 6.5),
+        Text(48, 778, "IBAN: SK31 1200 0000 1987 4263 7541", 6.5),
+    )
+    supplier = found.supplier.values
+    assert supplier["name"] == "Stavebniny Novák, s.r.o."
+    assert supplier["street"] == "Hlavná 12"
+    assert (supplier["postal_code"], supplier["city"]) == ("811 01", "Bratislava")
+    assert found.customer.values["name"] == "Stavmat Morava a.s."
+
+
+def test_window_address_is_joined_with_its_identifiers_printed_apart() -> None:
+    found = parties(
+        *window(126, CUSTOMER[:3], CUSTOMER[3:]),
+        Text(48, 232, "DOBROPIS / CREDIT NOTE", 14, BOLD),
+        Text(48, 252, "Opravovaný doklad č. 2026099164", 8),
+        *footer(),
+    )
+    assert_customer(found)
+
+
+def test_company_line_wins_over_a_contact_person_above_it() -> None:
+    found = parties(*column(40, 100, "Odberateľ", ("Ing. Peter Kováč", *CUSTOMER)))
+    assert found.customer.values["name"] == "Stavmat Morava a.s."
+    assert found.customer.values["street"] == "Cejl 1220/5"
+
+
+def test_name_split_by_a_raised_accent_is_read_whole() -> None:
+    found = parties(
+        Text(40, 100, "Odběratel", 10, BOLD),
+        Text(40, 114, "Stavmat", 10.5, BOLD),
+        Text(83, 113, "Ústí", 10.5, BOLD),
+        Text(110, 114, "spol. s r.o.", 10.5, BOLD),
+        *[Text(40, 127 + 12 * i, line, 9) for i, line in enumerate(CUSTOMER[1:])],
+    )
+    assert found.customer.values["name"] == "Stavmat Ústí spol. s r.o."
+    assert found.customer.values["city"] == "Brno"
+
+
+def test_a_label_of_another_column_claims_no_address_line() -> None:
+    found = parties(
+        *column(40, 100, "Dodávateľ:", (*SUPPLIER[:3], SUPPLIER[4])),
+        Text(40, 162, "Zapísaná v OR OS Brno, oddiel: Sro, vložka č.", 7),
+        *column(320, 124, "Odberateľ:", CUSTOMER),
+    )
+    assert found.customer.values["city"] == "Brno"
+    assert found.customer.values["street"] == "Cejl 1220/5"
+
+
+def test_a_payment_box_under_the_delivery_address_is_the_suppliers() -> None:
+    found = parties(
+        *column(40, 100, "Dodávateľ:", SUPPLIER[:7]),
+        *column(320, 100, "Odberateľ:", CUSTOMER),
+        Text(320, 200, "Miesto dodania:", 9),
+        Text(320, 212, "Sklad, Hlavná 5, 040 01 Košice", 9),
+        Text(320, 228, "Platobné údaje", 9),
+        Text(320, 240, "IBAN: SK31 1200 0000 1987 4263 7541", 9),
+        Text(320, 252, "SWIFT: TATRSKBX", 9),
+    )
+    assert found.supplier.values["iban"] == "SK3112000000198742637541"
+    assert found.supplier.values["bic"] == "TATRSKBX"
+
+
+def test_a_bic_alone_in_the_customers_column_goes_with_the_suppliers_account() -> None:
+    found = parties(
+        *column(40, 100, "Dodavatel", SUPPLIER[:7]),
+        *column(320, 100, "Odběratel", CUSTOMER),
+        Text(60, 200, "IBAN", 8),
+        Text(60, 212, "SK31 1200 0000 1987 4263 7541", 9),
+        Text(330, 200, "SWIFT", 8),
+        Text(330, 212, "TATRSKBX", 9),
+    )
+    assert found.supplier.values["bic"] == "TATRSKBX"
+    assert "bic" not in found.customer.values

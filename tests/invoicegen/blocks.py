@@ -313,7 +313,6 @@ NOTES: dict[str, dict[str, str]] = {
         "sk": "Tento doklad nie je daňovým dokladom.",
         "cs": "Tento doklad není daňovým dokladem.",
     },
-    "corrects": {"sk": "Opravovaný doklad č.", "cs": "Opravovaný doklad č."},
     "reason": {
         "sk": "Dôvod opravy: vrátenie tovaru, reklamácia",
         "cs": "Důvod opravy: vrácení zboží, reklamace",
@@ -321,18 +320,41 @@ NOTES: dict[str, dict[str, str]] = {
     "delivery": {"sk": "Miesto dodania", "cs": "Místo dodání"},
 }
 
+CORRECTS: dict[str, tuple[str, ...]] = {
+    "sk": (
+        "Opravovaný doklad č. {no}",
+        "K faktúre č. {no}",
+        "Pôvodná faktúra: {no}",
+        "Dobropis k faktúre {no}",
+        "Opravný daňový doklad k faktúre č. {no}",
+    ),
+    "cs": (
+        "Opravovaný doklad č. {no}",
+        "K faktuře č. {no}",
+        "Původní doklad: {no}",
+        "Opravný daňový doklad k faktuře č. {no}",
+        "Původní faktura č. {no}",
+    ),
+}
+"""How a credit note names the invoice it corrects."""
+
 
 def notes(printer: Printer, inv: Invoice, decor: Decor) -> list[str]:
-    """Remarks ERPs add by document type: not a tax document, or what a credit note corrects."""
+    """Remarks ERPs add by document type: not a tax document, or what a credit note corrects.
+
+    The corrected invoice is printed exactly when the truth names it; its wording is drawn
+    from the number itself so the page's other choices stay as they were.
+    """
     language = printer.plan.language
     if inv.document_type in (DocumentType.ADVANCE_INVOICE, DocumentType.PROFORMA):
         return [NOTES["not_tax"][language]]
+    found: list[str] = []
+    if inv.preceding_invoice is not None:
+        wording = Random(inv.preceding_invoice).choice(CORRECTS[language])
+        found.append(wording.format(no=inv.preceding_invoice))
     if inv.document_type is DocumentType.CREDIT_NOTE:
-        return [
-            f"{NOTES['corrects'][language]} {decor.corrected_number}",
-            NOTES["reason"][language],
-        ]
-    return []
+        found.append(NOTES["reason"][language])
+    return found
 
 
 def pay_by_square(sheet: Sheet, x: float, y: float, size: float, seed: int) -> None:

@@ -18,6 +18,7 @@ HEADER_FIELDS: tuple[str, ...] = (
     "variable_symbol",
     "constant_symbol",
     "order_reference",
+    "preceding_invoice",
 )
 TOTAL_FIELDS: tuple[str, ...] = ("total_net", "total_vat", "total_gross", "rounding", "amount_due")
 LINE_FIELDS: tuple[str, ...] = (

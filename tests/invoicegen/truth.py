@@ -298,7 +298,10 @@ def build(rng: Random, plan: Plan) -> tuple[Invoice, Decor]:
         rounding=rounding,
         amount_due=total_gross if due_amount is None else due_amount,
     )
-    return invoice, _decor(rng, plan, supplier, bank_name, domestic, year=issue.year)
+    decor = _decor(rng, plan, supplier, bank_name, domestic, year=issue.year)
+    if plan.document_type is DocumentType.CREDIT_NOTE:
+        invoice.preceding_invoice = decor.corrected_number
+    return invoice, decor
 
 
 def _decor(

@@ -15,6 +15,7 @@ from stdnum.sk import dph
 from nex_automat.domain.model import DocumentType, Invoice
 from tests.invoicegen import FAMILIES, GeneratedInvoice, generate
 from tests.invoicegen.compare import compare
+from tests.invoicegen.data import COUNTRY_NAMES
 from tests.invoicegen.formatting import day, number, quantize
 
 SEEDS = (3, 11)
@@ -65,7 +66,13 @@ def _expected_on_page(generated: GeneratedInvoice) -> dict[str, tuple[str, ...]]
     invoice, styles = generated.invoice, generated.styles
     style, date_style = styles["number_style"], styles["date_style"]
     expected: dict[str, tuple[str, ...]] = {}
-    for name in ("number", "variable_symbol", "constant_symbol", "order_reference"):
+    for name in (
+        "number",
+        "variable_symbol",
+        "constant_symbol",
+        "order_reference",
+        "preceding_invoice",
+    ):
         if getattr(invoice, name) is not None:
             expected[name] = (getattr(invoice, name),)
     for name in ("issue_date", "tax_point_date", "due_date"):
@@ -175,6 +182,29 @@ def test_credit_note_has_negative_quantities_and_totals() -> None:
     assert invoice.document_type is DocumentType.CREDIT_NOTE
     assert all(line.quantity is not None and line.quantity < 0 for line in invoice.lines)
     assert invoice.total_gross is not None and invoice.total_gross < 0
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_credit_note_prints_the_invoice_it_corrects_and_the_truth_names_it(family: str) -> None:
+    generated = generate(9, family, document_type=DocumentType.CREDIT_NOTE)
+    preceding = generated.invoice.preceding_invoice
+    assert preceding is not None and preceding != generated.invoice.number
+    assert preceding in " ".join(_pages(generated.pdf))
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_the_suppliers_country_is_printed_when_the_truth_holds_it(family: str) -> None:
+    generated = generate(4, family, show_supplier_country=True, show_customer_country=False)
+    code = generated.invoice.supplier.country
+    assert code is not None
+    text = f" {' '.join(_pages(generated.pdf))} "
+    assert any(f" {name} " in text for name in COUNTRY_NAMES[generated.language][code])
+
+
+def test_an_invoice_names_no_corrected_invoice() -> None:
+    for seed in range(6):
+        generated = generate(seed, document_type=DocumentType.INVOICE)
+        assert generated.invoice.preceding_invoice is None
 
 
 def test_advance_invoice_has_no_tax_point_date() -> None:

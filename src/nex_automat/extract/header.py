@@ -109,6 +109,7 @@ _HEADER_PARSERS: tuple[tuple[str, Callable[[str], Any]], ...] = (
     ("constant_symbol", payment_symbol),
     ("order_reference", order_reference),
     ("currency", currency_code),
+    ("preceding_invoice", document_number),
 )
 
 

@@ -57,6 +57,17 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Your order", "Purchase order", "Order number",
     ),
     "currency": ("Mena", "Měna", "Currency"),
+    "preceding_invoice": (
+        "Opravovaný doklad", "Opravovaná faktúra", "Opravovaná faktura", "K faktúre", "K faktuře",
+        "Ku faktúre", "K dokladu", "K daňovému dokladu", "Pôvodná faktúra", "Původní faktura",
+        "Pôvodný doklad", "Původní doklad", "Pôvodný daňový doklad", "Původní daňový doklad",
+        "Číslo opravovaného dokladu", "Číslo pôvodnej faktúry", "Číslo původní faktury",
+        "Číslo pôvodného dokladu", "Číslo původního dokladu", "Dobropis k faktúre",
+        "Dobropis k faktuře", "Ťarchopis k faktúre", "Vrubopis k faktúre",
+        "Opravný daňový doklad k faktúre", "Opravný daňový doklad k faktuře",
+        "Opravný doklad k faktúre", "Opravný doklad k faktuře", "Oprava faktúry", "Oprava faktury",
+        "Corrected invoice", "Original invoice", "Credit note to invoice", "Related invoice",
+    ),
     "title": (
         "Faktúra", "Faktura", "Faktúra daňový doklad", "Faktura daňový doklad", "Daňový doklad",
         "Doklad", "Dobropis", "Opravný daňový doklad", "Opravný doklad", "Ťarchopis", "Vrubopis",
@@ -143,6 +154,7 @@ HEADER_FIELDS = (
     "constant_symbol",
     "order_reference",
     "currency",
+    "preceding_invoice",
 )
 
 DOCUMENT_TYPE_WORDS: tuple[tuple[str, DocumentType], ...] = (
@@ -193,6 +205,12 @@ COUNTRIES: dict[str, str] = {
     "sk": "SK", "cz": "CZ", "de": "DE", "at": "AT", "hu": "HU", "pl": "PL",
 }  # fmt: skip
 """Country names as printed (folded) → ISO 3166 alpha-2."""
+
+LEGAL_FORMS = (
+    "s.r.o.", "spol. s r.o.", "spol. s.r.o.", "a.s.", "k.s.", "v.o.s.", "s.p.", "š.p.", "n.o.",
+    "o.p.s.", "z.s.", "družstvo", "GmbH", "AG", "Kft.", "Sp. z o.o.", "Ltd.", "Inc.", "S.A.",
+)  # fmt: skip
+"""The legal forms a company name ends with: a line carrying one names a company."""
 
 NUMBER_MARKERS = ("c", "cislo", "cis", "no", "nr", "num", "number", "#")
 """What may stand between a label and its value to say "number"."""
@@ -266,12 +284,14 @@ class LabelTable:
         the value.
         """
         found: list[LabelMatch] = []
+        label_end = 0
         for match in self._pattern.finditer(label_key(text)):
             field = self._field_of_key[" ".join(match.group("label").split())]
             if text[match.end() : match.end() + 1] in _GLUE:
                 continue
             colon = _COLON.match(text, match.end())
             dots = _DOTS.match(text, match.end())
+            label_end = match.end()
             found.append(
                 LabelMatch(
                     field=field,
@@ -280,7 +300,25 @@ class LabelTable:
                     followed_by_colon=colon is not None,
                 )
             )
+        if len(found) > 1 and found[-1].followed_by_colon:
+            found[-2:] = self._regrouped(text, found[-2], found[-1], label_end)
         return found
+
+    def _regrouped(
+        self, text: str, first: LabelMatch, last: LabelMatch, label_end: int
+    ) -> list[LabelMatch]:
+        """Two labels run together ("Spolu Základ dane spolu:", a recap heading touching a
+        totals label) split where the part ending at the colon is the longest whole label,
+        provided the part before it is a whole label too."""
+        for start in range(first.start + 1, last.start):
+            if text[start - 1] != " " or text[start] == " ":
+                continue
+            field = self._field_of_key.get(compact_key(text[start:label_end]))
+            before = self._field_of_key.get(compact_key(text[first.start : start]))
+            if field is not None and before is not None:
+                head = LabelMatch(before, first.start, start, followed_by_colon=False)
+                return [head, LabelMatch(field, start, last.end, followed_by_colon=True)]
+        return [first, last]
 
 
 def _trie_pattern(keys: Sequence[str]) -> str:
@@ -341,6 +379,25 @@ def document_type_of(text: str) -> DocumentType | None:
         if f" {compact_key(word)} " in key:
             return kind
     return None
+
+
+def _legal_form_pattern() -> re.Pattern[str]:
+    forms = sorted({compact_key(form) for form in LEGAL_FORMS}, key=len, reverse=True)
+    spaced = (r"\s+".join(re.escape(part) for part in form.split()) for form in forms)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(spaced)})(?!\w)")
+
+
+_LEGAL_FORM = _legal_form_pattern()
+
+
+def has_legal_form(text: str) -> bool:
+    """Whether ``text`` carries a company's legal form ("s.r.o.", "spol. s r.o.", "a.s.")."""
+    return _LEGAL_FORM.search(compact_key(text)) is not None
+
+
+def is_legal_form(text: str) -> bool:
+    """Whether ``text`` is nothing but a legal form (", s.r.o." split off a name by a comma)."""
+    return _LEGAL_FORM.fullmatch(compact_key(text)) is not None
 
 
 def country_code(text: str) -> str | None:

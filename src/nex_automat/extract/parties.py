@@ -9,7 +9,7 @@ blocks carrying an IČO are the parties, and the one with the bank account is th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from nex_automat.domain.identifiers import (
@@ -20,7 +20,13 @@ from nex_automat.domain.identifiers import (
     normalise_vat_id,
 )
 from nex_automat.extract.labelled import Area, Candidate, Hit, LabelledText, box_of
-from nex_automat.extract.labels import IDENTIFIER_FIELDS, PARTY_HEADINGS, country_code
+from nex_automat.extract.labels import (
+    IDENTIFIER_FIELDS,
+    PARTY_HEADINGS,
+    country_code,
+    has_legal_form,
+    is_legal_form,
+)
 from nex_automat.extract.layout import Phrase
 from nex_automat.extract.result import SourceBox
 
@@ -30,6 +36,10 @@ _ALIGN = 8.0
 """Address lines start within this many points of the block's left edge."""
 _SAME_ROW_LINES = 2.0
 """Headings whose tops differ by less than this × their height stand side by side."""
+_BAND_EXTRA_LINES = 2.0
+"""How far (in line heights) an address column may run below the identifiers beside it."""
+_WINDOW_GAP_LINES = 4.5
+"""How far above its identifiers a window address may end (in identifier line heights)."""
 
 _POSTAL_FIRST = re.compile(
     r"^(?:(?P<cc>[A-Z]{1,2})\s?-\s?)?(?P<code>\d{3}\s?\d{2})\s+(?P<city>\D.*)$"
@@ -37,6 +47,8 @@ _POSTAL_FIRST = re.compile(
 _POSTAL_LAST = re.compile(r"^(?P<city>\D.*?),?\s+(?P<code>\d{3}\s?\d{2})$")
 _STREET = re.compile(r"\d")
 _SENDER_SEPARATORS = re.compile(r"\s+[·•|]\s+")
+_CONTACT = re.compile(r"(?:^|\s)(?:www\.|https?://)|@|^\+?[\d\s/().-]{9,}$", re.IGNORECASE)
+"""A web address, an e-mail or a bare phone number: printed near a party, never its name."""
 
 
 @dataclass(slots=True)
@@ -73,45 +85,101 @@ def read_parties(text: LabelledText) -> Parties:
     customer_area = areas.get("customer")
     supplier = _read_party(text, supplier_area) if supplier_area else PartyValues()
     customer = _read_party(text, customer_area) if customer_area else PartyValues()
-    if "name" not in supplier.values:
-        _read_return_address(text, supplier)
+    if supplier_area is not None and "name" not in supplier.values:
+        others = [a for k, a in areas.items() if k != "supplier"]
+        _read_address(text, _band(text, supplier_area), supplier, excluded=others)
+    if not {"name", "street", "postal_code", "city"} <= supplier.values.keys():
+        _read_return_address(text, supplier, customer.values.get("name"))
     _move_bank_details(supplier, customer)
-    _add_bank_details(text, supplier, [a for k, a in areas.items() if k != "supplier"])
+    _add_bank_details(text, supplier, [a for a in (customer_area,) if a is not None])
     return Parties(supplier, customer, supplier_area, customer_area)
 
 
-def _return_address(text: str) -> list[str] | None:
-    """The sender line printed above a window-envelope address: "Name · Street · 831 04 Town"."""
+def _return_address(text: str, *, commas: bool = False) -> list[str] | None:
+    """The sender line printed above a window-envelope address: "Name · Street · 831 04 Town".
+
+    With ``commas`` a line like "Name s.r.o., Street 5, 831 04 Town" counts too, when its
+    first piece names a company (a comma also separates a name from its ", s.r.o.").
+    """
     pieces = [piece.strip() for piece in _SENDER_SEPARATORS.split(text)]
+    if len(pieces) < 3 and commas:
+        pieces = _comma_pieces(text)
+        if pieces and not has_legal_form(pieces[0]):
+            return None
     if len(pieces) < 3 or not any(_postal(piece) for piece in pieces[1:]):
+        return None
+    if is_contact(pieces[0]):
         return None
     return pieces
 
 
-def _read_return_address(text: LabelledText, supplier: PartyValues) -> None:
-    for line in text.lines:
-        for phrase in line.phrases:
-            pieces = _return_address(phrase.text)
-            if pieces is None:
+def _comma_pieces(text: str) -> list[str]:
+    pieces: list[str] = []
+    for piece in (p.strip() for p in text.split(",")):
+        if pieces and is_legal_form(piece):
+            pieces[-1] = f"{pieces[-1]}, {piece}"
+        elif piece:
+            pieces.append(piece)
+    return pieces
+
+
+def _read_return_address(
+    text: LabelledText, supplier: PartyValues, customer_name: str | None
+) -> None:
+    """Fills the supplier from the sender line when the line names the same company (or the
+    supplier has no name yet); a one-line address of the customer is no sender line."""
+    for line_index, line in enumerate(text.lines):
+        for phrase_index, phrase in enumerate(line.phrases):
+            if text.is_label(line_index, phrase_index):
+                continue
+            pieces = _return_address(phrase.text, commas=True)
+            if pieces is None or _same_name(pieces[0], customer_name):
+                continue
+            known = supplier.values.get("name")
+            if known is not None and not _same_name(known, pieces[0]):
                 continue
             box = box_of(phrase.words)
             supplier.put("name", pieces[0], box)
-            postal = next(i for i, piece in enumerate(pieces) if _postal(piece))
+            postal = next(i for i, piece in enumerate(pieces) if i and _postal(piece))
             code, city = _postal(pieces[postal]) or ("", "")
             if postal > 1:
                 supplier.put("street", pieces[postal - 1], box)
             supplier.put("postal_code", code, box)
             supplier.put("city", city, box)
+            for piece in pieces[postal + 1 :]:
+                supplier.put("country", country_code(piece), box)
             return
+
+
+def _same_name(a: str, b: str | None) -> bool:
+    return b is not None and " ".join(a.split()) == " ".join(b.split())
+
+
+def is_contact(text: str) -> bool:
+    """Whether ``text`` is a web address, an e-mail or a phone number."""
+    return _CONTACT.search(text.strip()) is not None
+
+
+def _band(text: LabelledText, area: Area) -> Area:
+    """The full width of the page at the height of ``area``: footers print a company's name
+    and address, its identifiers and its bank side by side, one column each. The address
+    column may run a line or two longer than the identifiers (the country)."""
+    lines = [line for line in text.lines if line.page == area.page]
+    heights = sorted(p.bottom - p.top for line in lines for p in line.phrases if area.holds(p))
+    height = heights[len(heights) // 2] if heights else area.bottom - area.top
+    right = max((line.x1 for line in lines), default=area.x1)
+    return Area(area.page, 0.0, area.top, right + 1, area.bottom + _BAND_EXTRA_LINES * height)
 
 
 def _move_bank_details(supplier: PartyValues, customer: PartyValues) -> None:
     """The account printed under the customer is the supplier's, unless the supplier shows
-    its own: invoices name the account to pay to, rarely the buyer's."""
-    if "iban" in supplier.values:
+    its own: invoices name the account to pay to, rarely the buyer's. A BIC without an
+    IBAN beside it is no account of the customer's either: it belongs to the supplier's
+    account printed elsewhere (a payment box running into the customer's column)."""
+    if "iban" in customer.values and "iban" in supplier.values:
         return
     for name in ("iban", "bic"):
-        if name in customer.values:
+        if name in customer.values and name not in supplier.values:
             supplier.put(name, customer.values.pop(name), customer.provenance.pop(name))
 
 
@@ -266,15 +334,22 @@ def _block_around(text: LabelledText, hit: Hit) -> Area:
             if line.page != own.page:
                 break
             gap = edge.top - line.bottom if step < 0 else line.top - edge.bottom
-            if gap > _GAP_LINES * height:
+            if gap > _WINDOW_GAP_LINES * height:
                 break
             match = [
-                p
-                for p in line.phrases
+                (i, p)
+                for i, p in enumerate(line.phrases)
                 if abs(p.x0 - left) <= _ALIGN or abs(_centre(p) - _centre(own)) <= _ALIGN
             ]
             if match:
-                edge = match[0]
+                phrase_index, phrase = match[0]
+                if step > 0 and _is_title(text, index, phrase_index):
+                    break
+                if gap > _GAP_LINES * height and not (
+                    step < 0 and _only_identifiers(text, aligned) and _ends_address(phrase.text)
+                ):
+                    break
+                edge = phrase
                 aligned.append(edge)
             index += step
     right = max(_right_limit(text, aligned, left), max(p.x1 for p in aligned) + 1)
@@ -285,6 +360,26 @@ def _block_around(text: LabelledText, hit: Hit) -> Area:
         x1=right,
         bottom=max(p.bottom for p in aligned) + 1,
     )
+
+
+def _is_title(text: LabelledText, line_index: int, phrase_index: int) -> bool:
+    """A document title ("DOBROPIS", "Faktúra č. …") below a party ends its block."""
+    return any(
+        h.line_index == line_index and h.phrase_index == phrase_index and h.start == 0
+        for h in text.hits_for("title")
+    )
+
+
+def _only_identifiers(text: LabelledText, aligned: list[Phrase]) -> bool:
+    """Whether a block holds only identifier lines so far: a window address prints its
+    identifiers apart, under the address."""
+    labelled = {id(text.phrase(h)) for h in text.hits_for(*IDENTIFIER_FIELDS)}
+    return all(id(p) in labelled for p in aligned)
+
+
+def _ends_address(line: str) -> bool:
+    """The last line of an address: the town with its postal code, or the country."""
+    return _postal(line) is not None or country_code(line) is not None
 
 
 def _centre(phrase: Phrase) -> float:
@@ -358,11 +453,16 @@ def _read_party(text: LabelledText, area: Area) -> PartyValues:
     return party
 
 
-def _read_address(text: LabelledText, area: Area, party: PartyValues) -> None:
-    lines = _address_lines(text, area)
+def _read_address(
+    text: LabelledText, area: Area, party: PartyValues, *, excluded: Sequence[Area] = ()
+) -> None:
+    lines = [line for line in _address_lines(text, area, excluded) if not is_contact(line.text)]
+    if _starts_with_sender_line(lines):
+        lines = lines[1:]
     if not lines:
         return
-    name, *rest = lines
+    start = _name_index(lines)
+    name, rest = lines[start], lines[start + 1 :]
     party.put("name", name.text, name.box)
     postal_index = next(
         (
@@ -394,6 +494,27 @@ def _read_address(text: LabelledText, area: Area, party: PartyValues) -> None:
         party.put("country", country_code(line.text), line.box)
 
 
+def _starts_with_sender_line(lines: Sequence[Candidate]) -> bool:
+    """A one-line address ("Name, Street, 811 01 Town") over a full address is the sender
+    line above a window envelope's address, not the party."""
+    return (
+        len(lines) > 1
+        and _return_address(lines[0].text, commas=True) is not None
+        and any(_postal(line.text) is not None for line in lines[1:])
+    )
+
+
+def _name_index(lines: Sequence[Candidate]) -> int:
+    """The company's name: the first line above the address carrying a legal form ("s.r.o."),
+    else the first line (a person's or a department's line may stand above the company)."""
+    for index, line in enumerate(lines):
+        if _STREET.search(line.text) or _postal(line.text) is not None:
+            break
+        if has_legal_form(line.text):
+            return index
+    return 0
+
+
 def _postal(text: str) -> tuple[str, str] | None:
     match = _POSTAL_FIRST.match(text.strip()) or _POSTAL_LAST.match(text.strip())
     if match is None:
@@ -404,21 +525,26 @@ def _postal(text: str) -> tuple[str, str] | None:
     return match.group("code"), city
 
 
-def _address_lines(text: LabelledText, area: Area) -> list[Candidate]:
+def _address_lines(
+    text: LabelledText, area: Area, excluded: Sequence[Area] = ()
+) -> list[Candidate]:
     """Unlabelled phrases aligned with the block's left edge: name, street, town, country.
 
     A phrase continued by a word that fell into a neighbouring text line (lines of two
-    columns set at different heights) is joined with it.
+    columns set at different heights, an accent lifting one word) is joined with it.
     """
     claimed = _claimed_phrases(text, area)
-    free = [
-        phrase
-        for line_index, line in enumerate(text.lines)
-        for phrase_index, phrase in enumerate(line.phrases)
-        if area.holds(phrase)
-        and (line_index, phrase_index) not in claimed
-        and _return_address(phrase.text) is None
-    ]
+    free = _reading_order(
+        [
+            phrase
+            for line_index, line in enumerate(text.lines)
+            for phrase_index, phrase in enumerate(line.phrases)
+            if area.holds(phrase)
+            and (line_index, phrase_index) not in claimed
+            and _return_address(phrase.text) is None
+            and not any(other.holds(phrase) for other in excluded)
+        ]
+    )
     lines: list[Candidate] = []
     heading_name = _inline_heading_name(text, area)
     if heading_name is not None:
@@ -440,6 +566,28 @@ def _address_lines(text: LabelledText, area: Area) -> list[Candidate]:
         words = [word for part in parts for word in part.words]
         lines.append(Candidate(" ".join(part.text for part in parts), box_of(words)))
     return lines
+
+
+def _reading_order(phrases: list[Phrase]) -> list[Phrase]:
+    """Phrases row by row, left to right; a phrase shares a row with those it overlaps by
+    half its height, even when the text lines put it apart."""
+    rows: list[list[Phrase]] = []
+    for phrase in sorted(phrases, key=lambda p: (p.page, (p.top + p.bottom) / 2)):
+        row = rows[-1] if rows else None
+        if (
+            row is not None
+            and row[0].page == phrase.page
+            and any(_shared_height(phrase, other) >= 0.5 for other in row)
+        ):
+            row.append(phrase)
+        else:
+            rows.append([phrase])
+    return [phrase for row in rows for phrase in sorted(row, key=lambda p: p.x0)]
+
+
+def _shared_height(a: Phrase, b: Phrase) -> float:
+    shared = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return shared / max(min(a.bottom - a.top, b.bottom - b.top), 0.1)
 
 
 def _continues(phrase: Phrase, other: Phrase) -> bool:
@@ -466,11 +614,17 @@ def _has_party_label(text: LabelledText, heading: Hit) -> bool:
 
 
 def _claimed_phrases(text: LabelledText, area: Area) -> set[tuple[int, int]]:
-    """Label phrases and the phrases holding their values: never part of an address."""
+    """Label phrases and the phrases holding their values: never part of an address.
+
+    A label outside the area claims no value inside it: a long line of another column
+    ("… oddiel: Sro, vložka č.") can end just left of a party's address line.
+    """
     claimed: set[tuple[int, int]] = set()
     for hit in text.hits:
         claimed.add((hit.line_index, hit.phrase_index))
         if hit.inline is not None or hit.field in PARTY_HEADINGS:
+            continue
+        if not area.holds(text.phrase(hit)):
             continue
         next_index = hit.phrase_index + 1
         line = text.lines[hit.line_index]
@@ -480,7 +634,9 @@ def _claimed_phrases(text: LabelledText, area: Area) -> set[tuple[int, int]]:
 
 
 def _add_bank_details(text: LabelledText, supplier: PartyValues, others: Iterable[Area]) -> None:
-    """Bank details printed apart (a payment box, the footer) are the supplier's."""
+    """Bank details printed apart (a payment box, the footer) are the supplier's, unless they
+    stand in the customer's block; a delivery address holds no bank, so a payment box its
+    column runs into is still the supplier's."""
     excluded = [a for a in others if a is not None]
     for name, parse in (("iban", _iban), ("bic", _bic)):
         if name in supplier.values:

@@ -88,6 +88,9 @@ def render(inv: Invoice, plan: Plan, decor: Decor, rng: Random) -> bytes:
         leading=12,
     )
     y = max(y_left, y + 100, y_right) + 10
+    for note in blocks.notes(p, inv, decor):
+        s.text(left, y, note, 8, True)
+        y += 11
 
     spec = [
         ("pos_dot", p.label("col_pos"), 24, "r"),

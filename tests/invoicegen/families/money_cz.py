@@ -91,13 +91,23 @@ def render(inv: Invoice, plan: Plan, decor: Decor, rng: Random) -> bytes:
     y += 8
     bank_style = blocks.PartyStyle(iban_grouped=rng.random() < 0.5, domestic_account=True)
     bank = blocks.bank_items(p, inv.supplier, decor, bank_style)
-    s.rect(left, y, right - left, 26, stroke=ACCENT, width=0.6)
-    s.text(left + 6, y + 10, "Platební údaje", 7, True, align="l", color=ACCENT)
+    rows: list[list[tuple[float, str]]] = [[]]
     x = left + 6
     for label, value in bank:
-        s.text(x, y + 21, f"{label}: {value}", 7.5)
-        x += s.text_width(f"{label}: {value}", 7.5) + 14
-    y += 34
+        item = f"{label}: {value}"
+        width = s.text_width(item, 7.5)
+        if rows[-1] and x + width > right - 6:
+            rows.append([])
+            x = left + 6
+        rows[-1].append((x, item))
+        x += width + 14
+    extra = 10 * (len(rows) - 1)
+    s.rect(left, y, right - left, 26 + extra, stroke=ACCENT, width=0.6)
+    s.text(left + 6, y + 10, "Platební údaje", 7, True, align="l", color=ACCENT)
+    for row_index, row in enumerate(rows):
+        for x, item in row:
+            s.text(x, y + 21 + 10 * row_index, item, 7.5)
+    y += 34 + extra
     for note in blocks.notes(p, inv, decor):
         s.text(left, y + 4, note, 8, True)
         y += 12

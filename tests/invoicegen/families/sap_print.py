@@ -165,13 +165,14 @@ def render(inv: Invoice, plan: Plan, decor: Decor, rng: Random) -> bytes:
 
     def footer(sheet: Sheet, page: int, total: int) -> None:
         sheet.text(right, 28, p.label("page").format(p=page, n=total), 7.5, align="r")
-        base = Sheet.height - 58
+        base = Sheet.height - (66 if sup.country else 58)
         sheet.line(left, base - 9, right, base - 9, 0.4)
         col = (right - left) / 3
         first = [
             sup.name or "",
             sup.street or "",
             f"{sup.postal_code} {sup.city}",
+            *([blocks.country_name(p, sup.country, 0)] if sup.country else []),
             decor.registration,
         ]
         second = [f"{label}: {value}" for label, value in blocks.id_items(p, sup)] + [decor.web]
@@ -181,7 +182,8 @@ def render(inv: Invoice, plan: Plan, decor: Decor, rng: Random) -> bytes:
         ]
         for i, lines in enumerate((first, second, third)):
             for j, text in enumerate(lines):
-                for k, part in enumerate(sheet.wrap(text, col - 6, 6.3) if j == 3 else [text]):
+                wrapped = sheet.wrap(text, col - 6, 6.3) if text == decor.registration else [text]
+                for k, part in enumerate(wrapped):
                     sheet.text(left + i * col, base + (j + k) * 8, part, 6.3)
 
     s.on_new_page = continuation
