@@ -13,6 +13,13 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
 
+# The storage tests run against a real PostgreSQL on 127.0.0.1:5432 (trust auth).
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    for version in /etc/postgresql/*; do
+        pg_ctlcluster --skip-systemctl-redirect "$(basename "$version")" main start || true
+    done
+fi
+
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e '.[dev]'

@@ -1,0 +1,302 @@
+"""The database tables.
+
+Every row except a tenant belongs to a tenant (:class:`TenantOwned`); the scoping itself
+lives in :mod:`nex_automat.store.tenancy`. Invoice and line columns mirror the domain
+model field by field, so :mod:`nex_automat.store.invoices` converts without guessing.
+Extracted line values are kept as read; a reviewer's edits sit beside them in ``edits``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from nex_automat.store.sqltypes import DecimalText, UtcDateTime, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads it as a class attribute
+        Decimal: DecimalText(),
+        datetime: UtcDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _enum(cls: type[StrEnum]) -> Enum:
+    """Stored as its value in a plain string column, so a new state needs no DDL."""
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class DocumentSource(StrEnum):
+    UPLOAD = "upload"
+    MAILBOX = "mailbox"
+    FOLDER = "folder"
+    CLI = "cli"
+
+
+class DocumentState(StrEnum):
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    PROCESSED = "processed"
+    FAILED = "failed"
+    DUPLICATE = "duplicate"
+
+
+class InvoiceStatus(StrEnum):
+    NEW = "new"
+    NEEDS_REVIEW = "needs_review"
+    APPROVED = "approved"
+    EXPORTED = "exported"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    DUPLICATE = "duplicate"
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TenantOwned:
+    """A row that belongs to one tenant; tenant sessions see and write only their own."""
+
+    tenant_id: Mapped[str] = mapped_column(String(64), ForeignKey("tenants.id"))
+
+
+class ApiKey(TenantOwned, Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class Document(TenantOwned, Base):
+    __tablename__ = "documents"
+    __table_args__ = (
+        Index(None, "tenant_id", "sha256"),
+        Index(None, "tenant_id", "message_id"),
+        Index(None, "tenant_id", "created_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str | None] = mapped_column(String(500))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    source: Mapped[DocumentSource] = mapped_column(_enum(DocumentSource))
+    sender: Mapped[str | None] = mapped_column(String(500))
+    subject: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(500))
+    received_at: Mapped[datetime | None]
+    state: Mapped[DocumentState] = mapped_column(
+        _enum(DocumentState), default=DocumentState.RECEIVED
+    )
+    error_code: Mapped[str | None] = mapped_column(String(100))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    duplicate_of: Mapped[str | None] = mapped_column(String(36), ForeignKey("documents.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class InvoiceRecord(TenantOwned, Base):
+    """An invoice as stored: the domain :class:`~nex_automat.domain.model.Invoice` flattened."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        UniqueConstraint("document_id"),
+        Index(None, "tenant_id", "status"),
+        Index(None, "tenant_id", "supplier_ico", "number"),
+        Index(None, "tenant_id", "supplier_vat_id", "number"),
+        Index(None, "tenant_id", "issue_date"),
+        Index(None, "tenant_id", "created_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    document_id: Mapped[str] = mapped_column(String(36), ForeignKey("documents.id"))
+    status: Mapped[InvoiceStatus] = mapped_column(_enum(InvoiceStatus), default=InvoiceStatus.NEW)
+    duplicate_of: Mapped[str | None] = mapped_column(String(36), ForeignKey("invoices.id"))
+    method: Mapped[str] = mapped_column(String(20))
+    template: Mapped[str | None] = mapped_column(String(200))
+    pages: Mapped[int | None]
+
+    document_type: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str | None] = mapped_column(String(100))
+    issue_date: Mapped[date | None]
+    tax_point_date: Mapped[date | None]
+    due_date: Mapped[date | None]
+    currency: Mapped[str | None] = mapped_column(String(3))
+    variable_symbol: Mapped[str | None] = mapped_column(String(20))
+    constant_symbol: Mapped[str | None] = mapped_column(String(10))
+    order_reference: Mapped[str | None] = mapped_column(String(200))
+    preceding_invoice: Mapped[str | None] = mapped_column(String(100))
+    buyer_reference: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    exchange_rate: Mapped[Decimal | None]
+
+    supplier_name: Mapped[str | None] = mapped_column(String(500))
+    supplier_ico: Mapped[str | None] = mapped_column(String(20))
+    supplier_dic: Mapped[str | None] = mapped_column(String(20))
+    supplier_vat_id: Mapped[str | None] = mapped_column(String(20))
+    supplier_street: Mapped[str | None] = mapped_column(String(500))
+    supplier_city: Mapped[str | None] = mapped_column(String(200))
+    supplier_postal_code: Mapped[str | None] = mapped_column(String(20))
+    supplier_country: Mapped[str | None] = mapped_column(String(2))
+    supplier_iban: Mapped[str | None] = mapped_column(String(34))
+    supplier_bic: Mapped[str | None] = mapped_column(String(11))
+
+    customer_name: Mapped[str | None] = mapped_column(String(500))
+    customer_ico: Mapped[str | None] = mapped_column(String(20))
+    customer_dic: Mapped[str | None] = mapped_column(String(20))
+    customer_vat_id: Mapped[str | None] = mapped_column(String(20))
+    customer_street: Mapped[str | None] = mapped_column(String(500))
+    customer_city: Mapped[str | None] = mapped_column(String(200))
+    customer_postal_code: Mapped[str | None] = mapped_column(String(20))
+    customer_country: Mapped[str | None] = mapped_column(String(2))
+    customer_iban: Mapped[str | None] = mapped_column(String(34))
+    customer_bic: Mapped[str | None] = mapped_column(String(11))
+
+    total_net: Mapped[Decimal | None]
+    total_vat: Mapped[Decimal | None]
+    total_gross: Mapped[Decimal | None]
+    rounding: Mapped[Decimal | None]
+    amount_due: Mapped[Decimal | None]
+    prepaid_amount: Mapped[Decimal | None]
+
+    vat_breakdown: Mapped[list[Any]] = mapped_column(default=list)
+    allowances_charges: Mapped[list[Any]] = mapped_column(default=list)
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    provenance: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    status_changed_by: Mapped[str | None] = mapped_column(String(200))
+    status_changed_at: Mapped[datetime | None]
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[datetime | None]
+    rejected_by: Mapped[str | None] = mapped_column(String(200))
+    rejected_at: Mapped[datetime | None]
+    rejected_reason: Mapped[str | None] = mapped_column(Text)
+    exported_at: Mapped[datetime | None]
+
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="invoice",
+        order_by="InvoiceLine.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class InvoiceLine(TenantOwned, Base):
+    __tablename__ = "invoice_lines"
+    __table_args__ = (Index(None, "invoice_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("invoices.id", ondelete="CASCADE")
+    )
+    position: Mapped[int]
+    description: Mapped[str | None] = mapped_column(Text)
+    seller_code: Mapped[str | None] = mapped_column(String(100))
+    ean: Mapped[str | None] = mapped_column(String(14))
+    quantity: Mapped[Decimal | None]
+    unit: Mapped[str | None] = mapped_column(String(20))
+    unit_price: Mapped[Decimal | None]
+    discount_percent: Mapped[Decimal | None]
+    vat_rate: Mapped[Decimal | None]
+    net_amount: Mapped[Decimal | None]
+    vat_amount: Mapped[Decimal | None]
+    gross_amount: Mapped[Decimal | None]
+    vat_category: Mapped[str | None] = mapped_column(String(4))
+    edits: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """Reviewer's values by field name, as strings (``None`` clears the field)."""
+
+    invoice: Mapped[InvoiceRecord] = relationship(back_populates="lines")
+
+
+class AuditEntry(TenantOwned, Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index(None, "tenant_id", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(32))
+    field: Mapped[str | None] = mapped_column(String(100))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Job(TenantOwned, Base):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index(None, "state", "priority", "run_after"),
+        Index(None, "document_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[str] = mapped_column(String(36), ForeignKey("documents.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[JobState] = mapped_column(_enum(JobState), default=JobState.QUEUED)
+    priority: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    run_after: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_by: Mapped[str | None] = mapped_column(String(200))
+    locked_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
