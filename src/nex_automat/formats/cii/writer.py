@@ -30,6 +30,7 @@ from nex_automat.formats.codes import (
 from nex_automat.formats.essentials import require_essentials
 from nex_automat.formats.signs import negated
 from nex_automat.formats.ubl.writer import reported_vat_rows
+from nex_automat.formats.xmlbuild import ElementMaker, plain
 
 from .codes import (
     DATE_FORMAT_DAY,
@@ -75,22 +76,10 @@ def write_cii(invoice: Invoice) -> bytes:
 
 # --- building blocks ------------------------------------------------------------------
 
-
-def _add(parent: _Element, tag: str, text: str | None = None, **attributes: str) -> _Element:
-    prefix, name = tag.split(":")
-    element = etree.SubElement(parent, f"{{{NAMESPACES[prefix]}}}{name}", attributes)
-    if text is not None:
-        element.text = text
-    return element
-
-
-def _number(value: Decimal) -> str:
-    return format(value, "f")
-
-
-def _optional(parent: _Element, tag: str, value: str | None) -> None:
-    if value is not None:
-        _add(parent, tag, value)
+_MAKER = ElementMaker(NAMESPACES)
+_add = _MAKER.add
+_optional = _MAKER.optional
+_number = plain
 
 
 def _amount(parent: _Element, tag: str, value: Decimal | None) -> None:

@@ -22,6 +22,7 @@ from lxml import etree
 
 from nex_automat.domain.model import Invoice, Party
 from nex_automat.errors import IncompleteInvoice
+from nex_automat.formats.xmlbuild import plain
 
 from .amounts import (
     ZERO,
@@ -114,11 +115,6 @@ def _text(parent: etree._Element, name: str, value: str) -> etree._Element:
     return element
 
 
-def _number(value: Decimal) -> str:
-    """Plain notation: ``xs:decimal`` has no exponent, and ``Decimal`` may carry one."""
-    return format(value, "f")
-
-
 def _boolean(value: bool) -> str:
     return "true" if value else "false"
 
@@ -127,16 +123,16 @@ def _amount_curr_first(
     parent: etree._Element, name: str, value: Decimal, currency: Currency
 ) -> None:
     if currency.foreign is not None:
-        _text(parent, name + "Curr", _number(value))
-    _text(parent, name, _number(currency.local_amount(value)))
+        _text(parent, name + "Curr", plain(value))
+    _text(parent, name, plain(currency.local_amount(value)))
 
 
 def _amount_curr_last(
     parent: etree._Element, name: str, value: Decimal, currency: Currency
 ) -> None:
-    _text(parent, name, _number(currency.local_amount(value)))
+    _text(parent, name, plain(currency.local_amount(value)))
     if currency.foreign is not None:
-        _text(parent, name + "Curr", _number(value))
+        _text(parent, name + "Curr", plain(value))
 
 
 def _supplier_key(supplier: Party) -> str:
@@ -152,7 +148,7 @@ def _write_currency(root: etree._Element, currency: Currency) -> None:
     _text(root, "LocalCurrencyCode", currency.local)
     if currency.foreign is not None:
         _text(root, "ForeignCurrencyCode", currency.foreign)
-    _text(root, "CurrRate", _number(currency.rate))
+    _text(root, "CurrRate", plain(currency.rate))
     _text(root, "RefCurrRate", "1")
 
 
@@ -161,7 +157,7 @@ def _write_header_extensions(root: etree._Element, invoice: Invoice, rows: list[
     extensions = _child(root, "Extensions")
     for row in rows:
         element = etree.SubElement(
-            extensions, _EXT + "VatRow", nsmap=_EXT_NSMAP, rate=_number(row.rate)
+            extensions, _EXT + "VatRow", nsmap=_EXT_NSMAP, rate=plain(row.rate)
         )
         if row.category:
             element.set("category", row.category)
@@ -224,7 +220,7 @@ def _write_line(
     element = _child(parent, "InvoiceLine")
     _text(element, "ID", str(line.position))
     if line.quantity is not None:
-        quantity = _text(element, "InvoicedQuantity", _number(line.quantity))
+        quantity = _text(element, "InvoicedQuantity", plain(line.quantity))
         if line.unit:
             quantity.set("unitCode", line.unit)
     _amount_curr_first(element, "LineExtensionAmount", amounts.net, currency)
@@ -232,22 +228,22 @@ def _write_line(
         _text(
             element,
             "LineExtensionAmountBeforeDiscount",
-            _number(currency.local_amount(amounts.before_discount)),
+            plain(currency.local_amount(amounts.before_discount)),
         )
     _amount_curr_first(element, "LineExtensionAmountTaxInclusive", amounts.gross, currency)
     if currency.foreign is None:
         local_vat = amounts.vat
     else:
         local_vat = currency.local_amount(amounts.gross) - currency.local_amount(amounts.net)
-    _text(element, "LineExtensionTaxAmount", _number(local_vat))
-    _text(element, "UnitPrice", _number(currency.local_price(amounts.unit_price)))
+    _text(element, "LineExtensionTaxAmount", plain(local_vat))
+    _text(element, "UnitPrice", plain(currency.local_price(amounts.unit_price)))
     _text(
         element,
         "UnitPriceTaxInclusive",
-        _number(currency.local_price(amounts.unit_price_tax_inclusive)),
+        plain(currency.local_price(amounts.unit_price_tax_inclusive)),
     )
     category = _child(element, "ClassifiedTaxCategory")
-    _text(category, "Percent", _number(amounts.rate))
+    _text(category, "Percent", plain(amounts.rate))
     _text(category, "VATCalculationMethod", VAT_CALCULATION_FROM_NET)
     if not vat_applicable or amounts.category == CATEGORY_OUTSIDE_SCOPE:
         _text(category, "VATApplicable", "false")
@@ -291,7 +287,7 @@ def _write_line_extension(line_element: etree._Element, amounts: LineAmounts) ->
         }
     for name, value in attributes.items():
         if value is not None:
-            element.set(name, _number(value) if isinstance(value, Decimal) else value)
+            element.set(name, plain(value) if isinstance(value, Decimal) else value)
 
 
 def _write_tax_total(
@@ -310,7 +306,7 @@ def _write_tax_total(
         _amount_curr_first(subtotal, "DifferenceTaxAmount", row.vat, currency)
         _amount_curr_first(subtotal, "DifferenceTaxInclusiveAmount", gross, currency)
         category = _child(subtotal, "TaxCategory")
-        _text(category, "Percent", _number(row.rate))
+        _text(category, "Percent", plain(row.rate))
         if row.category == CATEGORY_OUTSIDE_SCOPE:
             _text(category, "VATApplicable", "false")
         if row.category == CATEGORY_REVERSE_CHARGE:
@@ -342,7 +338,7 @@ def _write_payment(root: etree._Element, invoice: Invoice, sums: Totals) -> None
         return
     means = _child(root, "PaymentMeans")
     payment = _child(means, "Payment")
-    _text(payment, "PaidAmount", _number(sums.due))
+    _text(payment, "PaidAmount", plain(sums.due))
     _text(payment, "PaymentMeansCode", PAYMENT_BANK_TRANSFER)
     if invoice.due_date is None:
         if supplier.iban or supplier.bic:

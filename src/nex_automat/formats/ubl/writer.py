@@ -47,6 +47,7 @@ from nex_automat.formats.ubl.codes import (
     PROFILE_ID,
     VAT_SCHEME,
 )
+from nex_automat.formats.xmlbuild import ElementMaker, plain
 
 _Element = etree._Element
 _PREFIXES = {"cac": CAC, "cbc": CBC}
@@ -88,27 +89,15 @@ def write_ubl(invoice: Invoice) -> bytes:
 
 # --- building blocks ------------------------------------------------------------------
 
-
-def _add(parent: _Element, tag: str, text: str | None = None, **attributes: str) -> _Element:
-    prefix, name = tag.split(":")
-    element = etree.SubElement(parent, f"{{{_PREFIXES[prefix]}}}{name}", attributes)
-    if text is not None:
-        element.text = text
-    return element
-
-
-def _number(value: Decimal) -> str:
-    return format(value, "f")
+_MAKER = ElementMaker(_PREFIXES)
+_add = _MAKER.add
+_optional = _MAKER.optional
+_number = plain
 
 
 def _amount(parent: _Element, tag: str, value: Decimal | None, currency: str) -> None:
     if value is not None:
         _add(parent, tag, _number(value), currencyID=currency)
-
-
-def _optional(parent: _Element, tag: str, value: object | None) -> None:
-    if value is not None:
-        _add(parent, tag, str(value))
 
 
 def _tax_category(
