@@ -16,13 +16,16 @@ from typing import Any
 
 from nex_automat.domain.model import DocumentType, Invoice
 
-from .families import REGISTRY
+from .families import HELD_OUT, REGISTRY
 from .plan import Chooser, make_plan
 from .truth import build
 
 FAMILIES: tuple[str, ...] = tuple(REGISTRY)
+HELD_OUT_FAMILIES: tuple[str, ...] = tuple(HELD_OUT)
+"""Families for a generalisation check only; a random draw never picks them."""
+_ALL = {**REGISTRY, **HELD_OUT}
 
-__all__ = ["FAMILIES", "GeneratedInvoice", "generate"]
+__all__ = ["FAMILIES", "HELD_OUT_FAMILIES", "GeneratedInvoice", "generate"]
 
 
 @dataclass(slots=True)
@@ -43,9 +46,9 @@ def generate(seed: int, family: str | None = None, **overrides: Any) -> Generate
         n for n in FAMILIES if language is None or language in REGISTRY[n].profile.languages
     ]
     name = family if family is not None else rng.choice(candidates)
-    if name not in REGISTRY:
-        raise ValueError(f"unknown family {name!r}; known: {', '.join(FAMILIES)}")
-    chosen = REGISTRY[name]
+    if name not in _ALL:
+        raise ValueError(f"unknown family {name!r}; known: {', '.join(_ALL)}")
+    chosen = _ALL[name]
     if "document_type" in overrides:
         overrides["document_type"] = DocumentType(overrides["document_type"])
     if "language" in overrides and overrides["language"] not in chosen.profile.languages:
