@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(fonts-dejavu-core fonts-liberation2)
+apt_packages=(fonts-dejavu-core fonts-liberation2 dovecot-imapd)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -93,3 +93,31 @@ class IncompleteInvoice(NexError, ValueError):
     """An invoice lacks a value the target format requires and nothing can derive."""
 
     code = "incomplete_invoice"
+
+
+class UnsupportedMediaType(DocumentError):
+    """The bytes are not a kind of document NEX Automat accepts (decided by content, not name)."""
+
+    code = "unsupported_media_type"
+
+
+class MailboxError(NexError):
+    """An IMAP mailbox could not be polled; the poll is retried later."""
+
+    code = "mailbox_error"
+
+
+class MailboxUnavailable(MailboxError):
+    """The server cannot be reached or dropped the connection."""
+
+    code = "mailbox_unavailable"
+
+
+class MailboxLoginFailed(MailboxError):
+    code = "mailbox_login_failed"
+
+
+class WatchedFolderUnavailable(NexError):
+    """A watched folder cannot be listed or its processed/failed folders cannot be made."""
+
+    code = "watched_folder_unavailable"

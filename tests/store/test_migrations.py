@@ -13,8 +13,12 @@ from sqlalchemy import inspect
 
 from nex_automat.store.db import Database, alembic_config, open_database
 from nex_automat.store.models import Base
-
-from .conftest import BACKENDS, create_postgres_database, drop_postgres_database, sqlite_url
+from tests.databases import (
+    BACKENDS,
+    create_postgres_database,
+    drop_postgres_database,
+    sqlite_url,
+)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, get_type_hints
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from nex_automat.domain.model import (
@@ -328,6 +328,8 @@ class InvoiceFilter:
     amount_max: Decimal | None = None
     text: str | None = None
     """Part of the number, the supplier's name or any line's description."""
+    has_warnings: bool | None = None
+    """Only invoices with (``True``) or without (``False``) extraction warnings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +364,9 @@ def _conditions(filters: InvoiceFilter) -> list[ColumnElement[bool]]:
         conditions.append(as_number(InvoiceRecord.total_gross) >= filters.amount_min)
     if filters.amount_max is not None:
         conditions.append(as_number(InvoiceRecord.total_gross) <= filters.amount_max)
+    if filters.has_warnings is not None:
+        count = func.json_array_length(InvoiceRecord.warnings)
+        conditions.append(count > 0 if filters.has_warnings else count == 0)
     if filters.text:
         pattern = _contains(filters.text)
         in_lines = exists().where(

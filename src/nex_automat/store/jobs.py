@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from nex_automat.store.db import Database
 from nex_automat.store.models import Job, JobState
@@ -34,14 +35,35 @@ class JobQueue:
     ) -> Job:
         """Add a job; a higher ``priority`` runs first, none before ``run_after``."""
         with self.db.session() as session:
-            job = Job(
+            return self.add(
+                session,
                 tenant_id=tenant_id,
                 document_id=document_id,
                 kind=kind,
                 priority=priority,
-                run_after=run_after or utcnow(),
+                run_after=run_after,
             )
-            session.add(job)
+
+    @staticmethod
+    def add(
+        session: Session,
+        *,
+        tenant_id: str,
+        document_id: str,
+        kind: str,
+        priority: int = 0,
+        run_after: datetime | None = None,
+    ) -> Job:
+        """Add a job inside the caller's transaction, so it commits with the caller's rows."""
+        job = Job(
+            tenant_id=tenant_id,
+            document_id=document_id,
+            kind=kind,
+            priority=priority,
+            run_after=run_after or utcnow(),
+        )
+        session.add(job)
+        session.flush()
         return job
 
     def claim(self, worker_id: str) -> Job | None:

@@ -1,0 +1,67 @@
+"""What kind of document some bytes are, decided by their content, never by a file name.
+
+The same rules as the extractor's (:func:`nex_automat.extract.document.extract_document`), so
+what intake accepts is exactly what processing can read: a PDF has ``%PDF-`` somewhere in
+its first kilobyte (some generators put junk before it), XML starts with ``<`` after an
+optional byte-order mark and whitespace, and a ZIP (ISDOCX) starts with a local file header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nex_automat.errors import UnsupportedMediaType
+
+PDF = "application/pdf"
+XML = "application/xml"
+ZIP = "application/zip"
+
+HEAD_BYTES = 1024
+_PDF_MAGIC = b"%PDF-"
+_ZIP_MAGIC = b"PK\x03\x04"
+_XML_START = "<"
+_BOM_ENCODINGS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def _is_pdf(head: bytes) -> bool:
+    return _PDF_MAGIC in head
+
+
+def _is_zip(head: bytes) -> bool:
+    return head.lstrip().startswith(_ZIP_MAGIC)
+
+
+def _is_xml(head: bytes) -> bool:
+    for bom, encoding in _BOM_ENCODINGS:
+        if head.startswith(bom):
+            text = head[len(bom) :].decode(encoding, errors="ignore")
+            return text.lstrip().startswith(_XML_START)
+    return head.lstrip().startswith(_XML_START.encode("ascii"))
+
+
+SNIFFERS: tuple[tuple[str, Callable[[bytes], bool]], ...] = (
+    (PDF, _is_pdf),
+    (ZIP, _is_zip),
+    (XML, _is_xml),
+)
+"""Media types in the order they are tried; a PDF wins over junk that merely starts with ``<``."""
+
+
+def sniff_media_type(data: bytes) -> str | None:
+    """The media type of ``data``, or ``None`` when it is none NEX Automat reads."""
+    head = data[:HEAD_BYTES]
+    return next((media for media, matches in SNIFFERS if matches(head)), None)
+
+
+def require_media_type(data: bytes) -> str:
+    """The media type of ``data``; :class:`UnsupportedMediaType` when it has none we read."""
+    media_type = sniff_media_type(data)
+    if media_type is None:
+        raise UnsupportedMediaType(
+            "the document is neither a PDF nor an e-invoice (ISDOC, ISDOCX, UBL or CII XML)"
+        )
+    return media_type

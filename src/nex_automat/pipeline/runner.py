@@ -1,0 +1,201 @@
+"""Running processing jobs: worker threads inside the service, or a drain in the caller.
+
+A job ends in one of three ways. The processor recorded an outcome on the document
+(processed, duplicate, or failed because the document cannot be read): the job is done;
+a failed document is permanent and is not retried. The processor raised (a bug, the
+database or disk briefly unavailable): the job fails with ``internal_error`` and is queued
+again after a growing delay, up to :attr:`RetryPolicy.max_attempts`; after that the
+document is marked failed with ``internal_error``. Nothing a job does can stop a worker.
+
+:class:`InProcessRunner` is the embedded engine: one per database. On start it takes
+every job still marked running as orphaned by a crash and queues it again, which is safe
+because processing is idempotent. It sits behind :class:`JobRunner`, so a distributed
+engine (procrastinate on PostgreSQL) can replace it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+from nex_automat.pipeline.process import PROCESS_JOB, DocumentProcessor
+from nex_automat.store.db import Database
+from nex_automat.store.files import DocumentFiles
+from nex_automat.store.jobs import JobQueue
+from nex_automat.store.models import Job
+from nex_automat.store.sqltypes import utcnow
+
+log = logging.getLogger(__name__)
+
+INTERNAL_ERROR = "internal_error"
+
+
+class JobRunner(Protocol):
+    def start(self) -> None: ...
+
+    def stop(self, timeout: float = 10) -> None: ...
+
+    def wake(self) -> None:
+        """A job was queued: don't wait for the next poll."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often, and how patiently, a job broken by an unexpected error is tried again."""
+
+    max_attempts: int = 5
+    first_delay: timedelta = timedelta(seconds=30)
+    max_delay: timedelta = timedelta(hours=1)
+
+    def delay(self, attempts: int) -> timedelta:
+        """The wait before attempt ``attempts + 1``: doubling from ``first_delay``."""
+        return min(self.first_delay * 2 ** max(attempts - 1, 0), self.max_delay)
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def run_job(queue: JobQueue, processor: DocumentProcessor, job: Job, policy: RetryPolicy) -> None:
+    """Run one claimed job and record how it ended in the queue (and on the document)."""
+    if job.kind != PROCESS_JOB:
+        queue.fail(job.id, f"unknown job kind {job.kind!r}")
+        return
+    if job.attempts > policy.max_attempts:
+        _give_up(queue, processor, job, f"gave up after {policy.max_attempts} attempts")
+        return
+    try:
+        processor.process(job.document_id)
+    except Exception as error:
+        log.exception("job %s (document %s) broke", job.id, job.document_id)
+        _broken(queue, processor, job, policy, _describe(error))
+        return
+    queue.complete(job.id)
+
+
+def _broken(
+    queue: JobQueue, processor: DocumentProcessor, job: Job, policy: RetryPolicy, message: str
+) -> None:
+    if job.attempts >= policy.max_attempts:
+        _give_up(queue, processor, job, message)
+        return
+    queue.fail(
+        job.id, f"{INTERNAL_ERROR}: {message}", retry_at=utcnow() + policy.delay(job.attempts)
+    )
+    processor.record_retry(job.document_id, INTERNAL_ERROR, message)
+
+
+def _give_up(queue: JobQueue, processor: DocumentProcessor, job: Job, message: str) -> None:
+    queue.fail(job.id, f"{INTERNAL_ERROR}: {message}")
+    processor.record_failure(job.document_id, INTERNAL_ERROR, message)
+
+
+def run_pending(
+    queue: JobQueue,
+    processor: DocumentProcessor,
+    *,
+    worker_id: str = "cli",
+    policy: RetryPolicy | None = None,
+) -> int:
+    """Run every job that is due, in the calling thread; returns how many ran.
+
+    Jobs put back for a later retry are left for later.
+    """
+    policy = policy or RetryPolicy()
+    count = 0
+    while (job := queue.claim(worker_id)) is not None:
+        run_job(queue, processor, job, policy)
+        count += 1
+    return count
+
+
+class InProcessRunner:
+    """Worker threads inside the service, each claiming jobs from the :class:`JobQueue`."""
+
+    def __init__(
+        self,
+        db: Database,
+        files: DocumentFiles,
+        queue: JobQueue,
+        processor: DocumentProcessor,
+        *,
+        workers: int = 2,
+        poll_seconds: float = 1.0,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.db = db
+        self.files = files
+        self.queue = queue
+        self.processor = processor
+        self.workers = workers
+        self.poll_seconds = poll_seconds
+        self.policy = policy or RetryPolicy()
+        self._wakeup = threading.Event()
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def running(self) -> bool:
+        return any(thread.is_alive() for thread in self._threads)
+
+    def start(self) -> None:
+        """Queue again the jobs a crash left running, then start the workers."""
+        if self.running:
+            return
+        requeued = self.queue.requeue_stale(timedelta(0))
+        if requeued:
+            log.warning("queued again %d job(s) interrupted by a previous stop", requeued)
+        self._stopping.clear()
+        prefix = f"{socket.gethostname()}:{os.getpid()}"
+        self._threads = [
+            threading.Thread(
+                target=self._work,
+                args=(f"{prefix}:{index}",),
+                name=f"nex-worker-{index}",
+                daemon=True,
+            )
+            for index in range(self.workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self, timeout: float = 10) -> None:
+        """Stop claiming; wait up to ``timeout`` seconds for the jobs in hand to finish.
+
+        Jobs still queued stay queued for the next start; a job not finished in time is
+        left running and queued again then.
+        """
+        self._stopping.set()
+        self._wakeup.set()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(deadline - time.monotonic(), 0))
+        self._threads = [thread for thread in self._threads if thread.is_alive()]
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    def _work(self, worker_id: str) -> None:
+        while not self._stopping.is_set():
+            if self._run_one(worker_id):
+                continue
+            self._wakeup.wait(self.poll_seconds)
+            self._wakeup.clear()
+
+    def _run_one(self, worker_id: str) -> bool:
+        """Claim and run one job; ``False`` when there was none (or the queue is unreachable)."""
+        try:
+            job = self.queue.claim(worker_id)
+            if job is None:
+                return False
+            run_job(self.queue, self.processor, job, self.policy)
+        except Exception:
+            log.exception("worker %s could not claim or record a job", worker_id)
+            return False
+        return True

@@ -1,0 +1,65 @@
+"""The pieces of a running installation, built once from the settings and wired together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nex_automat.extract.document import ExtractOptions
+from nex_automat.extract.templates import default_library
+from nex_automat.ops.config import Settings
+from nex_automat.pipeline.intake import Intake
+from nex_automat.pipeline.process import DocumentProcessor
+from nex_automat.pipeline.runner import InProcessRunner
+from nex_automat.store.db import Database, open_database
+from nex_automat.store.files import DocumentFiles
+from nex_automat.store.jobs import JobQueue
+from nex_automat.store.tenants import create_tenant, get_tenant
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    files: DocumentFiles
+    queue: JobQueue
+    intake: Intake
+    processor: DocumentProcessor
+    runner: InProcessRunner
+
+    def close(self, timeout: float = 10) -> None:
+        """Stop the workers (letting jobs in hand finish) and close the database."""
+        self.runner.stop(timeout)
+        self.db.dispose()
+
+
+def ensure_tenant(db: Database, tenant_id: str) -> None:
+    """Create ``tenant_id`` unless it exists, so a fresh installation can take documents."""
+    with db.session() as session:
+        if get_tenant(session, tenant_id) is None:
+            create_tenant(session, tenant_id, tenant_id)
+
+
+def build_services(settings: Settings) -> Services:
+    """Open and migrate the database and wire the pipeline; the workers are not started."""
+    db = open_database(settings.effective_database_url())
+    db.upgrade()
+    ensure_tenant(db, settings.default_tenant)
+    files = DocumentFiles(settings.documents_dir)
+    queue = JobQueue(db)
+    processor = DocumentProcessor(
+        db,
+        files,
+        templates=default_library(settings.templates_dir),
+        options=ExtractOptions(max_pages=settings.max_pages, max_bytes=settings.upload_max_bytes),
+    )
+    runner = InProcessRunner(db, files, queue, processor, workers=settings.workers)
+    intake = Intake(db, files, queue, max_bytes=settings.upload_max_bytes, on_queued=runner.wake)
+    return Services(
+        settings=settings,
+        db=db,
+        files=files,
+        queue=queue,
+        intake=intake,
+        processor=processor,
+        runner=runner,
+    )

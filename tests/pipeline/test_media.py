@@ -1,0 +1,56 @@
+"""What a document is, from its bytes alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from nex_automat.errors import UnsupportedMediaType
+from nex_automat.pipeline.media import PDF, XML, ZIP, require_media_type, sniff_media_type
+
+
+def test_pdf_is_known_by_its_header() -> None:
+    assert sniff_media_type(b"%PDF-1.7\n...") == PDF
+
+
+def test_pdf_header_behind_some_junk_in_the_first_kilobyte_is_a_pdf() -> None:
+    assert sniff_media_type(b"\r\n\x00garbage" * 10 + b"%PDF-1.4\n") == PDF
+
+
+def test_pdf_header_after_the_first_kilobyte_is_not_a_pdf() -> None:
+    assert sniff_media_type(b"x" * 1024 + b"%PDF-1.4\n") is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<?xml version='1.0'?><Invoice/>",
+        b"\n\t  <Invoice/>",
+        b"\xef\xbb\xbf<?xml version='1.0'?><Invoice/>",
+        b"\xff\xfe" + "<?xml version='1.0'?>".encode("utf-16-le"),
+        b"\xfe\xff" + "  <Invoice/>".encode("utf-16-be"),
+    ],
+)
+def test_xml_starts_with_a_tag_after_a_byte_order_mark_and_whitespace(data: bytes) -> None:
+    assert sniff_media_type(data) == XML
+
+
+def test_zip_is_known_by_its_local_file_header() -> None:
+    assert sniff_media_type(b"PK\x03\x04\x14\x00rest of an isdocx") == ZIP
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n",
+        b"GIF89a",
+        b"\xff\xd8\xff\xe0 jpeg",
+        b"Dobry den, v prilohe posielame fakturu.",
+        b"\xef\xbb\xbfplain text with a bom",
+        b"PK\x05\x06 empty zip",
+    ],
+)
+def test_anything_else_is_unsupported(data: bytes) -> None:
+    assert sniff_media_type(data) is None
+    with pytest.raises(UnsupportedMediaType) as refused:
+        require_media_type(data)
+    assert refused.value.code == "unsupported_media_type"
