@@ -66,6 +66,19 @@ def test_fold_removes_diacritics_and_keeps_every_offset() -> None:
         ("Haléřové vyrovnání", "rounding"),
         ("Celkem k úhradě:", "amount_due"),
         ("K zaplacení", "amount_due"),
+        ("DZP:", "tax_point_date"),
+        ("DATUM USKUT. ZDANIT. PLNĚNÍ", "tax_point_date"),
+        ("Datum zdan. plnění", "tax_point_date"),
+        ("Dát. dodania:", "tax_point_date"),
+        ("Suma na úhradu:", "amount_due"),
+        ("Celkem vč. DPH", "total_gross"),
+        ("Spolu vrátane DPH:", "total_gross"),
+        ("Sídlo spoločnosti:", "supplier"),
+        ("Sídlo firmy", "supplier"),
+        ("Zákazník:", "customer"),
+        ("PŘÍJEMCE FAKTURY", "customer"),
+        ("Prevádzka / predajňa:", "branch"),
+        ("Provozovna", "branch"),
     ],
 )
 def test_synonyms_name_their_field(printed: str, field: str) -> None:
@@ -93,6 +106,18 @@ def test_longest_label_wins(printed: str, field: str) -> None:
 )
 def test_number_mark_after_label_belongs_to_the_label(printed: str) -> None:
     assert value_after_label(printed) == "2025001"
+
+
+@pytest.mark.parametrize(
+    "printed",
+    ["Predajca: Ján Novák", "Vystavil: Lucie Černá", "Pokladník: Eva Malá", "Vyřizuje: P. Dvořák"],
+)
+def test_a_salesperson_or_clerk_is_no_party_heading(printed: str) -> None:
+    assert fields(printed) == ["other"]
+
+
+def test_customer_number_beside_the_customer_heading_is_no_heading() -> None:
+    assert fields("Zákazník č.: 5195358") == ["other"]
 
 
 def test_colon_is_part_of_the_label() -> None:

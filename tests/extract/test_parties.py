@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from reportlab.pdfbase import pdfmetrics
 
 from nex_automat.extract.labelled import LabelledText
 from nex_automat.extract.labels import label_table
 from nex_automat.extract.parties import Parties, read_parties
 from nex_automat.extract.pdf import read_pdf
-from tests.extract.pdfs import BOLD, Text, make_pdf
+from tests.extract.pdfs import BOLD, FONT, Text, make_pdf
 
 SUPPLIER = (
     "Stavebniny Novák s.r.o.",
@@ -290,3 +291,65 @@ def test_a_bic_alone_in_the_customers_column_goes_with_the_suppliers_account() -
     )
     assert found.supplier.values["bic"] == "TATRSKBX"
     assert "bic" not in found.customer.values
+
+
+def boxes(top: float, *cells: tuple[float, str, str]) -> list[Text]:
+    """A row of framed boxes: a small label in each box's top-left corner, its value under it."""
+    texts: list[Text] = []
+    for x, label, value in cells:
+        texts += [Text(x, top, label, 6), Text(x + 1, top + 10, value, 9)]
+    return texts
+
+
+def test_identifier_boxes_under_the_address_columns_belong_to_the_party_above() -> None:
+    found = parties(
+        *column(40, 100, "DODAVATEL", SUPPLIER[:3]),
+        *column(300, 100, "ODBĚRATEL", CUSTOMER[:3]),
+        *boxes(
+            175,
+            (40, "IČO", "35757442"),
+            (170, "DIČ", "SK2020123456"),
+            (300, "IČ", "25596641"),
+            (430, "DIČ", "CZ25596641"),
+        ),
+    )
+    assert found.supplier.values["ico"] == "35757442"
+    assert found.supplier.values["vat_id"] == "SK2020123456"
+    assert found.customer.values["ico"] == "25596641"
+    assert found.customer.values["vat_id"] == "CZ25596641"
+
+
+def test_iban_and_swift_boxes_side_by_side_keep_their_own_values() -> None:
+    iban = "CZ19 0600 7777 8465 1216 8277"
+    swift_x = 301 + pdfmetrics.stringWidth(iban, FONT, 9) + 3
+    found = parties(
+        *column(40, 100, "Dodavatel", SUPPLIER[:3]),
+        Text(300, 200, "IBAN", 6),
+        Text(301, 210, iban, 9),
+        Text(swift_x - 1, 200, "SWIFT", 6),
+        Text(swift_x, 210, "AGBACZPP", 9),
+    )
+    assert found.supplier.values["iban"] == "CZ1906007777846512168277"
+    assert found.supplier.values["bic"] == "AGBACZPP"
+
+
+def test_company_seat_is_the_supplier_and_the_salesperson_no_party() -> None:
+    found = parties(
+        *column(40, 100, "Sídlo spoločnosti:", SUPPLIER[:3]),
+        *column(230, 100, "Prevádzka / predajňa:", ("Alfa - Zvolen", "Cesta 15", "960 01 Zvolen")),
+        *column(420, 100, "Zákazník:", CUSTOMER),
+        Text(40, 200, "Pokladňa: 04"),
+        Text(140, 200, "Predajca: Zuzana Vargová"),
+    )
+    assert found.supplier.values["name"] == "Stavebniny Novák s.r.o."
+    assert found.supplier.values["city"] == "Bratislava"
+    assert found.customer.values["name"] == "Stavmat Morava a.s."
+
+
+def test_customer_number_on_the_heading_line_leaves_the_customer_readable() -> None:
+    found = parties(
+        *column(40, 100, "Dodávateľ:", SUPPLIER[:5]),
+        *column(320, 100, "Zákazník:", CUSTOMER),
+        Text(560, 100, "Zákazník č.: 5195358", 8, align="right"),
+    )
+    assert_customer(found)

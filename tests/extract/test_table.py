@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pytest
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -356,6 +357,43 @@ def test_discount_column_is_read_as_a_percentage() -> None:
     row = [L(40, "Lepidlo"), R(280, "10"), R(350, "9,00"), R(410, "10 %"), R(500, "81,00")]
     line = read_line_items(document([(100, header), (115, row)])).lines[0]
     assert (line.discount_percent, line.net_amount) == (Decimal("10"), Decimal("81.00"))
+
+
+@pytest.mark.parametrize("after", ["Cena po zľave", "Zľav. cena", "Cena po slevě"])
+def test_price_after_discount_is_never_the_unit_price(after: str) -> None:
+    header = [L(40, "Názov"), R(260, "Mn."), R(320, "Cena MJ"), R(370, "Zľava %")]
+    header += [R(440, after), R(530, "Základ")]
+    row = [L(40, "Profil UW 50"), R(260, "172"), R(320, "3,851"), R(370, "7,5")]
+    row += [R(440, "3,562"), R(530, "612,69")]
+    line = read_line_items(document([(100, header), (115, row)])).lines[0]
+    assert line.unit_price == Decimal("3.851")
+    assert (line.discount_percent, line.net_amount) == (Decimal("7.5"), Decimal("612.69"))
+
+
+def test_price_after_discount_split_over_two_header_lines_is_still_recognised() -> None:
+    header = [L(40, "Názov"), R(260, "Mn."), R(320, "J. cena"), R(370, "Zľ. %")]
+    header += [R(440, "Cena MJ po"), R(530, "Základ")]
+    row = [L(40, "Profil UW 50"), R(260, "172"), R(320, "3,851"), R(370, "7,5")]
+    row += [R(440, "3,562"), R(530, "612,69")]
+    doc = document([(100, header), (109, [R(440, "zľave")]), (124, row)])
+    assert read_line_items(doc).lines[0].unit_price == Decimal("3.851")
+
+
+def test_price_after_discount_without_any_discount_column_is_the_unit_price() -> None:
+    header = [L(40, "Názov"), R(260, "Mn."), R(440, "Cena po zľave"), R(530, "Základ")]
+    row = [L(40, "Profil UW 50"), R(260, "10"), R(440, "3,562"), R(530, "35,62")]
+    line = read_line_items(document([(100, header), (115, row)])).lines[0]
+    assert line.unit_price == Decimal("3.562")
+
+
+@pytest.mark.parametrize("label", ["Reg. číslo", "Reg. č.", "Obj. číslo", "Katalóg. č."])
+def test_item_code_column_wordings(label: str) -> None:
+    header = [L(40, label), L(110, "Názov"), R(330, "Množstvo"), R(420, "Jedn. cena")]
+    header.append(R(530, "Spolu"))
+    row = [L(40, "OBK-7038"), L(110, "Obklad biely"), R(330, "4"), R(420, "10,00")]
+    row.append(R(530, "40,00"))
+    line = read_line_items(document([(100, header), (115, row)])).lines[0]
+    assert (line.seller_code, line.description) == ("OBK-7038", "Obklad biely")
 
 
 def test_position_and_code_set_close_together_are_split_by_their_columns() -> None:

@@ -123,3 +123,36 @@ def test_value_below_its_label() -> None:
 
 def test_ico_digits_are_not_amounts() -> None:
     assert totals(Text(40, 700, "IČO: 35757442")).values == {}
+
+
+def boxed(top: float, label: str, value: str) -> list[Text]:
+    """A framed total: a small label in the box's top-left corner, the amount right-aligned
+    under it."""
+    return [Text(370, top, label, 6), Text(560, top + 10, value, 9, align="right")]
+
+
+def test_totals_in_boxes_with_the_amount_right_aligned_under_the_label() -> None:
+    found = totals(
+        *boxed(700, "ZÁKLAD CELKEM", "1 925,52 CZK"),
+        *boxed(722, "DPH CELKEM", "404,37 CZK"),
+        *boxed(744, "CELKEM VČ. DPH", "2 329,89 CZK"),
+        *boxed(766, "ZAOKROUHLENÍ", "0,11 CZK"),
+        *boxed(788, "CELKEM K ÚHRADĚ", "2 330,00 CZK"),
+    )
+    assert found.values == {
+        "total_net": Decimal("1925.52"),
+        "total_vat": Decimal("404.37"),
+        "total_gross": Decimal("2329.89"),
+        "rounding": Decimal("0.11"),
+        "amount_due": Decimal("2330.00"),
+    }
+
+
+def test_boxes_side_by_side_keep_their_own_amounts() -> None:
+    found = totals(
+        Text(300, 700, "ZÁKLAD CELKEM", 6),
+        Text(440, 700, "DPH CELKEM", 6),
+        Text(430, 710, "1 000,00", 9, align="right"),
+        Text(560, 710, "210,00", 9, align="right"),
+    )
+    assert found.values == {"total_net": Decimal("1000.00"), "total_vat": Decimal("210.00")}

@@ -29,6 +29,10 @@ FIELDS: tuple[str, ...] = (
     "gross_amount",
 )
 
+IGNORED_FIELDS = frozenset({"discounted_price"})
+"""Columns recognised only so that their values are never read as another field: the unit
+price after the line discount is not the unit price (that is the price before it)."""
+
 TEXT_FIELDS = frozenset({"position", "seller_code", "ean", "description", "unit"})
 """Columns whose values are words, printed left-aligned; the rest hold numbers."""
 
@@ -43,7 +47,13 @@ COLUMN_LABELS: Mapping[str, tuple[str, ...]] = {
         "Číslo zboží", "Art. č.", "Art.č.", "Art. číslo", "Artikel", "Obj. číslo",
         "Objednávacie číslo", "Objednací číslo", "Code", "Item code", "Product code", "SKU",
         "Reg. č.", "Registračné číslo", "Kód produktu", "Tovar kód", "Číslo", "Č. tovaru",
-        "Katalóg", "Katalog", "Materiál", "Material", "Číslo materiálu",
+        "Katalóg", "Katalog", "Materiál", "Material", "Číslo materiálu", "Reg. číslo",
+        "Reg. č", "Registrační číslo", "Obj. č.", "Objednací kód", "Objednávací kód",
+        "Katalóg. č.", "Katalóg. číslo", "Katalog. č.", "Katalog. číslo", "Kat. kód",
+        "Skl. číslo", "Skladové číslo", "Skl. č.", "Skl. kód", "Skladový kód", "Číslo karty",
+        "Č. karty", "Kód karty", "Karta", "Interné číslo", "Interní číslo", "Int. č.", "PLU",
+        "Číslo výrobku", "Č. výrobku", "Kód výrobku", "Art. no.", "Article no.", "Part no.",
+        "Ref.", "Ref. č.",
     ),
     "ean": ("EAN", "EAN kód", "Čiarový kód", "Čárový kód", "GTIN", "Barcode", "EAN/GTIN"),
     "description": (
@@ -69,7 +79,18 @@ COLUMN_LABELS: Mapping[str, tuple[str, ...]] = {
         "Jednotková cena bez DPH", "Jedn. cena bez DPH", "Cena/MJ bez DPH",
         "Cena za MJ bez DPH", "Cena za m.j. bez DPH", "J. cena bez DPH", "Cena MJ",
         "Cena jedn.", "Jednot. cena", "Unit price", "Price", "Price/unit", "Cena",
-        "Predajná cena", "Cena bez DPH/MJ", "Cena MJ bez DPH", "Jedn. cena po zľave",
+        "Predajná cena", "Cena bez DPH/MJ", "Cena MJ bez DPH", "Cena pred zľavou",
+        "Cena před slevou", "Cena bez zľavy", "Cena bez slevy", "Cenníková cena", "Ceníková cena",
+        "Katalógová cena", "Katalogová cena", "Jedn. cena pred zľavou", "Cena MJ pred zľavou",
+        "List price",
+    ),
+    "discounted_price": (
+        "Cena po zľave", "Cena MJ po zľave", "Jedn. cena po zľave", "J. cena po zľave",
+        "Cena/MJ po zľave", "Cena za MJ po zľave", "Cena po zľ.", "Zľav. cena", "Zľavnená cena",
+        "Cena so zľavou", "Cena po slevě", "Cena MJ po slevě", "Jedn. cena po slevě",
+        "Cena/MJ po slevě", "Cena za MJ po slevě", "Cena se slevou", "Zlevněná cena",
+        "Po zľave", "Po slevě", "Cena po rabate", "Cena po rabatu", "Cena po zľave bez DPH",
+        "Cena po slevě bez DPH", "Net price", "Price after discount", "Discounted price",
     ),
     "discount_percent": (
         "Zľava %", "Zľava", "Zľava (%)", "Zľ. %", "Zľ.", "Sleva %", "Sleva", "Sleva (%)",

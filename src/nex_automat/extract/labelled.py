@@ -28,6 +28,8 @@ _QUALIFIER = re.compile(r"[(\[]?\s*(?:v\s+|in\s+)?(?:eur|czk|kc|usd|€|%)\s*[)\
 
 _BELOW_GAP_LINES = 1.6
 """How far under a label (in line heights) its value may start in a boxed grid."""
+_BOX_MARGIN = 2.0
+"""Points a value may stand left of its box label, or short of the next box."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +214,12 @@ class LabelledText:
             yield Candidate(phrase.text, box_of(phrase.words))
 
     def _below(self, hit: Hit, area: Area | None) -> Candidate | None:
+        """The phrase under the label; a label without a colon heads a box, so a value set
+        anywhere in the box's width (right-aligned amounts) counts too. The box ends where
+        the next phrase on the label's line starts: side-by-side boxes keep their values."""
         label = self.label_box(hit)
         height = max(label.bottom - label.top, 1.0)
+        box_right = None if hit.colon else self._box_right(hit, label)
         for line_index in range(hit.line_index + 1, len(self.lines)):
             line = self.lines[line_index]
             if line.page != label.page or line.top - label.bottom > _BELOW_GAP_LINES * height:
@@ -223,17 +229,51 @@ class LabelledText:
                 for index, p in enumerate(line.phrases)
                 if min(p.x1, label.x1) - max(p.x0, label.x0) > 0
             ]
+            if not overlapping and box_right is not None:
+                overlapping = [
+                    (index, p)
+                    for index, p in enumerate(line.phrases)
+                    if p.x0 >= label.x0 - _BOX_MARGIN and p.x1 <= box_right
+                ]
             if not overlapping:
                 continue
             index, phrase = max(
-                overlapping, key=lambda item: min(item[1].x1, label.x1) - max(item[1].x0, label.x0)
+                overlapping,
+                key=lambda item: (
+                    min(item[1].x1, label.x1) - max(item[1].x0, label.x0),
+                    -item[1].x0,
+                ),
             )
             if self.is_label(line_index, index):
                 return None
             if area is not None and not area.holds(phrase):
                 return None
-            return Candidate(phrase.text, box_of(phrase.words))
+            if box_right is None:
+                return Candidate(phrase.text, box_of(phrase.words))
+            return self._inside_box(hit, label, box_right, phrase)
         return None
+
+    def _box_right(self, hit: Hit, label: SourceBox) -> float:
+        """Where the box a label heads ends: at the next phrase right of it on its line."""
+        line = self.lines[hit.line_index]
+        starts = [p.x0 for p in line.phrases[hit.phrase_index + 1 :] if p.x0 >= label.x1]
+        return min(starts, default=float("inf")) - _BOX_MARGIN
+
+    def _inside_box(
+        self, hit: Hit, label: SourceBox, box_right: float, phrase: Phrase
+    ) -> Candidate | None:
+        """The words of a value phrase that stand in the label's box: values of boxes set side
+        by side ("IBAN" and "SWIFT") can run together into one phrase. The box starts at its
+        label when the value runs in under the text left of the label (another box)."""
+        before = [p.x1 for p in self.lines[hit.line_index].phrases[: hit.phrase_index]]
+        boxed_left = any(phrase.x0 <= x1 for x1 in before)
+        left = label.x0 - _BOX_MARGIN if boxed_left else float("-inf")
+        words = [w for w in phrase.words if left <= w.x0 < box_right]
+        if not words:
+            return None
+        if len(words) == len(phrase.words):
+            return Candidate(phrase.text, box_of(words))
+        return Candidate(" ".join(w.text for w in words), box_of(words))
 
     def value(
         self, hit: Hit, parse: Callable[[str], T | None], *, area: Area | None = None

@@ -29,6 +29,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Dátum vystavenia", "Datum vystavení", "Datum vystavenia", "Dátum vyhotovenia",
         "Datum vyhotovení", "Vystavené", "Vystavená", "Vystaveno", "Vystavené dňa",
         "Dátum vystavenia faktúry", "Date of issue", "Issue date", "Invoice date", "Date issued",
+        "Dát. vystavenia", "Dat. vystavení", "Dátum vyst.", "Datum vyst.",
     ),
     "tax_point_date": (
         "Dátum dodania", "Datum dodání", "Datum dodania", "DUZP", "Dátum zdaniteľného plnenia",
@@ -36,16 +37,22 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Datum uskut. zdan. plnění", "Datum zdanitelného plnění", "Dátum dodania tovaru",
         "Dátum dodania tovaru alebo služby", "Dátum dodávky", "Tax point", "Tax point date",
         "Date of supply", "Delivery date", "Datum plnění", "Datum UZP", "Datum zdan. plnění",
-        "Dátum DUZP",
+        "Dátum DUZP", "DZP", "DÚZP", "Datum DUZP", "Datum uskut. zdanit. plnění",
+        "Datum uskut. zdanit. plnenia", "Dátum uskut. zdaniteľného plnenia",
+        "Dátum uskut. zdan. plnenia", "Datum uskutečnění plnění", "Dátum uskutočnenia plnenia",
+        "Datum zdanit. plnění", "Dátum zdaniteľ. plnenia", "Dátum zdan. plnenia",
+        "Den uskutečnění zdanitelného plnění", "Datum uskutečnění zdan. plnění", "Dátum dod.",
+        "Dát. dodania", "Datum dod.", "Datum uskut. plnění", "Dátum plnenia",
     ),
     "due_date": (
         "Dátum splatnosti", "Datum splatnosti", "Splatnosť", "Splatnost", "Splatné",
         "Splatná", "Splatné dňa", "Splatno dne", "Splatnosť faktúry", "Due date", "Payment due",
-        "Date due",
+        "Date due", "Dát. splatnosti", "Dat. splatnosti", "Dátum splat.", "Datum splat.",
+        "Splatné do", "Splatná do", "Splatno do", "Termín splatnosti",
     ),
     "variable_symbol": (
         "Variabilný symbol", "Variabilní symbol", "VS", "Var. symbol", "Var. symb.",
-        "V. symbol", "Variable symbol",
+        "V. symbol", "Variable symbol", "Var. symb", "Var. s.", "Variabilní s.",
     ),
     "constant_symbol": (
         "Konštantný symbol", "Konstantní symbol", "Konstantný symbol", "KS", "Konšt. symbol",
@@ -79,11 +86,14 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     # parties
     "supplier": (
         "Dodávateľ", "Dodavatel", "Dodávateľ / Predávajúci", "Predávajúci", "Prodávající",
-        "Predajca", "Supplier", "Seller", "Vendor",
+        "Supplier", "Seller", "Vendor", "Sídlo spoločnosti", "Sídlo firmy", "Sídlo společnosti",
+        "Sídlo dodávateľa", "Sídlo dodavatele", "Sídlo predávajúceho", "Sídlo prodávajícího",
     ),
     "customer": (
         "Odberateľ", "Odběratel", "Odberateľ / Kupujúci", "Kupujúci", "Kupující", "Príjemca",
         "Příjemce", "Fakturačná adresa", "Fakturační adresa", "Objednávateľ", "Objednatel",
+        "Příjemce faktury", "Príjemca faktúry", "Zákazník", "Odberateľ / Zákazník",
+        "Odběratel / Zákazník", "Kupujúci / Odberateľ",
         "Customer", "Bill to", "Buyer", "Billing address",
     ),
     "ico": ("IČO", "IČ", "ID", "Company ID", "Reg. No", "Registration number"),
@@ -97,17 +107,24 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Základ celkem", "Základ celkom", "Základ dane spolu", "Základ daně celkem",
         "Spolu základ", "Celkem základ", "Součet bez DPH", "Súčet bez DPH",
         "Súčet položiek bez DPH", "Součet položek bez DPH", "Súčet položiek", "Součet položek",
+        "Celkem bez daně", "Spolu bez dane", "Celkom bez dane", "Celková hodnota bez DPH",
+        "Celková suma bez DPH", "Celková částka bez DPH", "Hodnota bez DPH", "Cena bez DPH celkem",
         "Total net", "Total excl. VAT", "Total without VAT", "Subtotal", "Net total",
         "Celková hodnota netto", "Hodnota netto", "Celkem netto", "Spolu netto",
     ),
     "total_vat": (
         "DPH spolu", "DPH celkem", "DPH celkom", "Celkom DPH", "Celkem DPH", "Spolu DPH",
-        "Suma DPH", "DPH", "Total VAT", "VAT total",
+        "Suma DPH", "DPH", "Total VAT", "VAT total", "Daň celkem", "Daň celkom", "Daň spolu",
+        "Celková DPH", "Celkem daň", "Spolu daň", "DPH spolu celkom",
     ),
     "total_gross": (
         "Spolu s DPH", "Celkem s DPH", "Celkom s DPH", "Suma s DPH", "Spolu", "Celkem", "Celkom",
         "Celková suma", "Celková částka", "Celková suma s DPH", "Celková částka s DPH",
-        "Celkem brutto", "Total", "Total incl. VAT", "Total with VAT",
+        "Celkem brutto", "Total", "Total incl. VAT", "Total with VAT", "Celkem vč. DPH",
+        "Celkem včetně DPH", "Celkom vč. DPH", "Spolu vč. DPH", "Celkom vrátane DPH",
+        "Spolu vrátane DPH", "Celková suma vrátane DPH", "Celková částka vč. DPH",
+        "Celková hodnota s DPH", "Celkem s daní", "Spolu s daňou", "Celkom s daňou",
+        "Spolu brutto", "Celkom brutto",
         "Gross total",
     ),
     "rounding": (
@@ -118,6 +135,10 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "K úhrade", "K úhradě", "Spolu k úhrade", "Celkom k úhrade", "Celkem k úhradě",
         "Částka k úhradě", "Suma k úhrade", "K zaplateniu", "K zaplacení", "Celkem k zaplacení",
         "Spolu k zaplateniu", "Zostáva uhradiť", "Zbývá uhradit", "Zostáva k úhrade",
+        "Suma na úhradu", "Na úhradu", "Spolu na úhradu", "Celkom na úhradu",
+        "Celková suma na úhradu", "Čiastka na úhradu", "Čiastka k úhrade", "Suma k zaplateniu",
+        "Celkem k platbě", "K platbě", "K úhradě celkem", "K úhrade celkom", "Zbývá zaplatit",
+        "Zostáva zaplatiť", "Celkem k úhradě vč. DPH", "Spolu k úhrade s DPH",
         "Amount due", "Total due", "Balance due",
     ),
     # Labels that are recognised only so that their values are never taken for another field.
@@ -129,11 +150,19 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Dodací list", "Číslo dodacieho listu", "Dátum objednávky", "Datum objednávky",
         "Spôsob dopravy", "Způsob dopravy", "Doprava", "Vystavil", "Vyhotovil", "Telefón", "Tel",
         "Telefon", "Mobil", "Fax", "E-mail", "Email", "Web", "Strana", "Page", "Zákazka",
-        "Zákazník", "Číslo zákazníka", "Kód zákazníka", "Miesto určenia", "Prevzal",
+        "Zákazník č.", "Číslo zákazníka", "Kód zákazníka", "Č. zákazníka", "Zákaznícke číslo",
+        "Zákaznické číslo", "Číslo odberateľa", "Číslo odběratele", "Predajca", "Prodejce",
+        "Pokladník", "Pokladňa", "Pokladna", "Obchodník", "Obchodný zástupca", "Referent",
+        "Vybavuje", "Vyřizuje", "Kontakt", "Kontaktná osoba", "Kontaktní osoba",
+        "Miesto určenia", "Prevzal",
         "Uhradené zálohou", "Uhradené zálohami", "Zaplaceno zálohou", "Odpočet zálohy",
         "Záloha", "Kurz", "Zapísaná", "Zapsaná", "Zapísaný", "Spisová značka", "Oddiel",
         "Vložka", "Reference", "Poznámka", "Prenos", "Převod", "Medzisúčet", "Mezisoučet",
         "Order date",
+    ),
+    "branch": (
+        "Prevádzka", "Provozovna", "Predajňa", "Prodejna", "Prevádzka / predajňa",
+        "Výdajné miesto", "Výdejní místo",
     ),
     "delivery": (
         "Dodacia adresa", "Dodací adresa", "Miesto dodania", "Místo dodání", "Adresa dodania",
@@ -143,7 +172,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 """Field → the labels printed before its value."""
 
 IDENTIFIER_FIELDS = ("ico", "dic", "vat_id", "iban", "bic")
-PARTY_HEADINGS = ("supplier", "customer", "delivery")
+PARTY_HEADINGS = ("supplier", "customer", "delivery", "branch")
 TOTAL_FIELDS = ("total_net", "total_vat", "total_gross", "rounding", "amount_due")
 HEADER_FIELDS = (
     "number",

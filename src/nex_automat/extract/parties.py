@@ -41,6 +41,13 @@ _BAND_EXTRA_LINES = 2.0
 _WINDOW_GAP_LINES = 4.5
 """How far above its identifiers a window address may end (in identifier line heights)."""
 
+_IDS_BELOW_LINES = 6.0
+"""How far under a party's address (in its line heights) its identifier boxes may start."""
+_IDS_VALUE_LINES = 2.0
+"""How far under an identifier label (in line heights) its value may end."""
+_VALUE_BELOW_LINES = 1.6
+"""How far under an identifier label (in its heights) a value printed under it may start."""
+
 _POSTAL_FIRST = re.compile(
     r"^(?:(?P<cc>[A-Z]{1,2})\s?-\s?)?(?P<code>\d{3}\s?\d{2})\s+(?P<city>\D.*)$"
 )
@@ -85,6 +92,11 @@ def read_parties(text: LabelledText) -> Parties:
     customer_area = areas.get("customer")
     supplier = _read_party(text, supplier_area) if supplier_area else PartyValues()
     customer = _read_party(text, customer_area) if customer_area else PartyValues()
+    for party, area in ((supplier, supplier_area), (customer, customer_area)):
+        if area is not None and not party.values.keys() & {"ico", "dic", "vat_id"}:
+            row = _identifier_row_below(text, area)
+            if row is not None:
+                _read_identifiers(text, row, party)
     if supplier_area is not None and "name" not in supplier.values:
         others = [a for k, a in areas.items() if k != "supplier"]
         _read_address(text, _band(text, supplier_area), supplier, excluded=others)
@@ -244,11 +256,23 @@ def _narrowed(text: LabelledText, area: Area) -> Area:
 
 
 def _identifier_values(text: LabelledText, area: Area) -> set[tuple[int, int]]:
-    """Phrases printed right of an identifier label as its value."""
+    """Phrases printed right of an identifier label, or right under it, as its value."""
     found: set[tuple[int, int]] = set()
     for hit in text.hits_for(*IDENTIFIER_FIELDS, area=area):
-        if hit.inline is None and hit.phrase_index + 1 < len(text.lines[hit.line_index].phrases):
+        if hit.inline is not None:
+            continue
+        if hit.phrase_index + 1 < len(text.lines[hit.line_index].phrases):
             found.add((hit.line_index, hit.phrase_index + 1))
+        if hit.line_index + 1 < len(text.lines):
+            label = text.label_box(hit)
+            height = max(label.bottom - label.top, 1.0)
+            below = text.lines[hit.line_index + 1]
+            found.update(
+                (hit.line_index + 1, index)
+                for index, phrase in enumerate(below.phrases)
+                if phrase.top - label.bottom <= _VALUE_BELOW_LINES * height
+                and min(phrase.x1, label.x1) > max(phrase.x0, label.x0)
+            )
     return found
 
 
@@ -439,6 +463,12 @@ _IDENTIFIERS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
 
 def _read_party(text: LabelledText, area: Area) -> PartyValues:
     party = PartyValues()
+    _read_identifiers(text, area, party)
+    _read_address(text, area, party)
+    return party
+
+
+def _read_identifiers(text: LabelledText, area: Area, party: PartyValues) -> None:
     for name, parse in _IDENTIFIERS:
         found = text.first_value([name], parse, area=area)
         if found is not None:
@@ -449,8 +479,34 @@ def _read_party(text: LabelledText, area: Area) -> PartyValues:
             (kind, value), box = found_dic
             party.put(kind, value, box)
             break
-    _read_address(text, area, party)
-    return party
+
+
+def _identifier_row_below(text: LabelledText, area: Area) -> Area | None:
+    """The identifier boxes printed under a party's column (a grid of "IČO" / "DIČ" boxes
+    below the address): the first text under the column, when it holds identifier labels,
+    with the line of values under them."""
+    heights = sorted(
+        p.bottom - p.top
+        for line in text.lines
+        if line.page == area.page
+        for p in line.phrases
+        if area.holds(p)
+    )
+    height = heights[len(heights) // 2] if heights else 10.0
+    for line_index, line in enumerate(text.lines):
+        if line.page != area.page or line.top <= area.bottom:
+            continue
+        inside = [i for i, p in enumerate(line.phrases) if area.x0 <= p.x0 < area.x1]
+        if not inside:
+            continue
+        if line.top - area.bottom > _IDS_BELOW_LINES * height:
+            return None
+        if not any(_is_identifier_label(text, line_index, i) for i in inside):
+            return None
+        return Area(
+            area.page, area.x0, line.top - 1, area.x1, line.bottom + _IDS_VALUE_LINES * height
+        )
+    return None
 
 
 def _read_address(

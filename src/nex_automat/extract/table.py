@@ -17,7 +17,13 @@ from functools import lru_cache
 from itertools import pairwise
 
 from nex_automat.domain.model import InvoiceWarning, Line
-from nex_automat.extract.columns import DEFAULT_LABELS, TEXT_FIELDS, LabelTable, fold
+from nex_automat.extract.columns import (
+    DEFAULT_LABELS,
+    IGNORED_FIELDS,
+    TEXT_FIELDS,
+    LabelTable,
+    fold,
+)
 from nex_automat.extract.layout import Page, Phrase, TextDocument, TextLine, Word
 from nex_automat.extract.numbers import (
     detect_currency,
@@ -75,7 +81,7 @@ AMOUNT_FIELDS = ("quantity", "unit_price", "net_amount", "vat_amount", "gross_am
 """Columns whose numbers make a row an item. ``total`` is a line total whose label does not
 say whether VAT is included; it is settled per table (see ``_settle_total``)."""
 
-NUMERIC_FIELDS = frozenset((*AMOUNT_FIELDS, "discount_percent", "vat_rate"))
+NUMERIC_FIELDS = frozenset((*AMOUNT_FIELDS, "discount_percent", "vat_rate", *IGNORED_FIELDS))
 
 ROW_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("prenos", "skip"),
@@ -333,6 +339,7 @@ def _header_band(
     columns = [_column_of(group, labels) for group in groups]
     columns.sort(key=lambda c: c.x0)
     _resolve_duplicates(columns)
+    _price_without_discount(columns)
     fields = {c.field for c in columns if c.field}
     if len(fields) < 3 or not fields & {"description", "seller_code"}:
         return None
@@ -396,6 +403,16 @@ def _column_of(group: _LabelGroup, labels: LabelTable) -> _Column:
     if found is not None and labels.is_ambiguous_total(text):
         found = "total"
     return _Column(found, group.x0, group.x1)
+
+
+def _price_without_discount(columns: list[_Column]) -> None:
+    """With no discount printed, the price "after discount" is the unit price itself."""
+    fields = {c.field for c in columns}
+    if "unit_price" in fields or "discount_percent" in fields:
+        return
+    for column in columns:
+        if column.field == "discounted_price":
+            column.field = "unit_price"
 
 
 def _resolve_duplicates(columns: list[_Column]) -> None:
@@ -743,7 +760,7 @@ def _read_item(
     line = Line(position=position)
     boxes: dict[str, SourceBox] = {}
     for name, words in cells.items():
-        if name == "position":
+        if name == "position" or name in IGNORED_FIELDS:
             continue
         value = _value(name, words, separator)
         if value is None:
