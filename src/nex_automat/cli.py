@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from nex_automat.console import render_failure, render_result
+from nex_automat.cli_service import register as register_service_commands
+from nex_automat.console import print_json_line, progress_bar, render_failure, render_result
 from nex_automat.domain.model import Invoice
 from nex_automat.errors import DocumentTooLarge, FileNotFound, NexError, TemplateError
 from nex_automat.extract.contract import failure_json, success_json
 from nex_automat.extract.document import DEFAULT_MAX_PAGES, ExtractOptions, extract_document
 from nex_automat.extract.templates import TemplateLibrary, default_library
-from nex_automat.files import write_atomically
+from nex_automat.files import expand_documents, write_atomically
 from nex_automat.formats.cii import write_cii
 from nex_automat.formats.isdoc import write_isdoc
 from nex_automat.formats.ubl import write_ubl
@@ -67,11 +66,11 @@ def extract(
     except TemplateError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(2) from exc
-    files = list(_expand(paths))
+    files = list(expand_documents(paths))
     options = ExtractOptions(max_pages=max_pages)
     out = Console(highlight=False)
     failed = False
-    with _progress(err, show=len(files) > 1 or any(p.is_dir() for p in paths)) as progress:
+    with progress_bar(err, show=len(files) > 1 or any(p.is_dir() for p in paths)) as progress:
         task = progress.add_task("Reading invoices", total=len(files))
         for path in files:
             progress.update(task, description=f"Reading {path.name}")
@@ -160,12 +159,12 @@ def _extract_one(
         result = extract_document(_read(path, options), templates=library, options=options)
     except NexError as exc:
         if as_json:
-            _print_json(failure_json(name, exc))
+            print_json_line(failure_json(name, exc))
         else:
             out.print(render_failure(name, exc))
         return False
     if as_json:
-        _print_json(success_json(name, result))
+        print_json_line(success_json(name, result))
     else:
         out.print(render_result(name, result))
     return True
@@ -187,32 +186,4 @@ def _read(path: Path, options: ExtractOptions) -> bytes:
         raise FileNotFound(f"{path} cannot be read: {exc.strerror}") from exc
 
 
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".isdoc", ".isdocx", ".xml"})
-"""What a folder argument picks up; a file named explicitly is read whatever its name."""
-
-
-def _expand(paths: list[Path]) -> Iterator[Path]:
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.iterdir() if p.suffix.lower() == ".pdf" and p.is_file()
-            )
-        else:
-            yield path
-
-
-def _print_json(obj: dict[str, object]) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
-def _progress(console: Console, *, show: bool) -> Progress:
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not show,
-    )
+register_service_commands(app)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+import json
+import sys
+
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -121,3 +125,21 @@ def _warnings(result: ExtractionResult) -> RenderableType:
         text.append(f"⚠ {warning.code}", style="yellow bold")
         text.append(f"  {warning.message}\n")
     return text
+
+
+def progress_bar(console: Console, *, show: bool) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not show,
+    )
+
+
+def print_json_line(obj: object) -> None:
+    """One JSON object on its own line of stdout, flushed: what scripts read."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()

@@ -1,9 +1,10 @@
-"""Writing files so that a crash never leaves a half-written one behind."""
+"""Files on disk: which ones a command means, and writing them so a crash leaves no half."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 
@@ -32,3 +33,18 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".isdoc", ".isdocx", ".xml"})
+"""What a folder argument picks up; a file named explicitly is read whatever its name."""
+
+
+def expand_documents(paths: Iterable[Path]) -> Iterator[Path]:
+    """The files named, and in each folder named, the documents directly in it, sorted."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()
+            )
+        else:
+            yield path

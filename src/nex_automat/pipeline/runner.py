@@ -20,6 +20,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -102,16 +103,20 @@ def run_pending(
     *,
     worker_id: str = "cli",
     policy: RetryPolicy | None = None,
+    on_done: Callable[[], None] | None = None,
 ) -> int:
     """Run every job that is due, in the calling thread; returns how many ran.
 
-    Jobs put back for a later retry are left for later.
+    Jobs put back for a later retry are left for later. ``on_done`` is called after each
+    job, so a command can show progress.
     """
     policy = policy or RetryPolicy()
     count = 0
     while (job := queue.claim(worker_id)) is not None:
         run_job(queue, processor, job, policy)
         count += 1
+        if on_done is not None:
+            on_done()
     return count
 
 

@@ -1,0 +1,321 @@
+"""The commands of the service: set up, serve, ingest, look at invoices, manage keys.
+
+Thin like ``cli.py``: each command builds the settings, calls the rooms below and prints.
+Every command takes ``--data-dir`` (or ``NEX_DATA_DIR``), so several installations can
+live side by side on one machine.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from nex_automat.console import print_json_line, progress_bar
+from nex_automat.errors import NexError
+from nex_automat.files import expand_documents
+from nex_automat.ops.config import Settings, load_settings
+from nex_automat.ops.serve import serve as serve_forever
+from nex_automat.ops.setup import initialise
+from nex_automat.pipeline.runner import run_pending
+from nex_automat.pipeline.services import Services, build_services
+from nex_automat.store.apikeys import create_api_key, list_api_keys, revoke_api_key
+from nex_automat.store.db import open_database
+from nex_automat.store.documents import Arrival, get_document
+from nex_automat.store.invoices import (
+    InvoiceFilter,
+    get_invoice,
+    get_invoice_for_document,
+    list_invoices,
+)
+from nex_automat.store.models import DocumentSource, InvoiceStatus
+from nex_automat.store.tenants import get_tenant
+from nex_automat.web.views import invoice_detail_json, invoice_summary_json
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="NEX_DATA_DIR",
+        help="The installation's data folder (default ./data).",
+        show_default=False,
+    ),
+]
+TenantOption = Annotated[
+    str | None, typer.Option("--tenant", help="Tenant (default: the configured default).")
+]
+
+err = Console(stderr=True)
+invoices_app = typer.Typer(help="Look at stored invoices.", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys for the HTTP API.", no_args_is_help=True)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+
+
+def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
+    try:
+        return load_settings(data_dir, **overrides)
+    except NexError as exc:
+        err.print(f"[red]{exc.code}:[/red] {exc.message}")
+        raise typer.Exit(2) from exc
+
+
+def init(data_dir: DataDir = None) -> None:
+    """Create the data folder, a commented config file, the database and a first API key."""
+    report = initialise(_settings(data_dir))
+    state = "written" if report.config_written else "kept as it was"
+    err.print(f"config file {report.config_file} {state}")
+    err.print(f"database {report.database_url} up to date")
+    if report.api_key is None:
+        err.print("the default tenant already has API keys; create more with `apikey create`")
+        return
+    err.print("first API key (shown once, store it now):")
+    sys.stdout.write(report.api_key + "\n")
+
+
+def serve(
+    data_dir: DataDir = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Run the service: HTTP API, processing workers, mailboxes and watched folders."""
+    settings = _settings(data_dir, host=host, port=port)
+    services = build_services(settings)
+    try:
+        serve_forever(services, host=settings.host, port=settings.port)
+    finally:
+        services.close()
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files, or folders of documents.")],
+    data_dir: DataDir = None,
+    tenant: TenantOption = None,
+) -> None:
+    """Store and process documents now, with progress, and print what became of each."""
+    settings = _settings(data_dir)
+    tenant_id = tenant or settings.default_tenant
+    services = build_services(settings)
+    try:
+        _require_tenant(services, tenant_id)
+        files = list(expand_documents(paths))
+        received: list[tuple[Path, str | None, str | None]] = []
+        with progress_bar(err, show=True) as progress:
+            task = progress.add_task("Storing", total=len(files))
+            for path in files:
+                received.append((path, *_receive(services, tenant_id, path)))
+                progress.advance(task)
+            queued = services.queue.counts().get("queued", 0)
+            task = progress.add_task("Processing", total=queued)
+            run_pending(services.queue, services.processor, on_done=lambda: progress.advance(task))
+        failed = _print_ingest_summary(services, tenant_id, received)
+    finally:
+        services.close()
+    raise typer.Exit(1 if failed else 0)
+
+
+def _require_tenant(services: Services, tenant_id: str) -> None:
+    with services.db.session() as session:
+        if get_tenant(session, tenant_id) is None:
+            err.print(f"[red]unknown tenant {tenant_id!r}[/red]")
+            raise typer.Exit(2)
+
+
+def _receive(services: Services, tenant_id: str, path: Path) -> tuple[str | None, str | None]:
+    """The document id, or the error that kept the file out."""
+    arrival = Arrival(source=DocumentSource.CLI, filename=path.name, received_at=datetime.now(UTC))
+    try:
+        receipt = services.intake.receive(tenant_id, path.read_bytes(), arrival)
+    except NexError as exc:
+        return None, f"{exc.code}: {exc.message}"
+    except OSError as exc:
+        return None, f"file_not_found: {exc.strerror}"
+    return receipt.document_id, None
+
+
+def _print_ingest_summary(
+    services: Services, tenant_id: str, received: list[tuple[Path, str | None, str | None]]
+) -> bool:
+    table = Table(title="Ingested documents")
+    for column in ("file", "state", "invoice", "supplier", "total", "warnings / error"):
+        table.add_column(column)
+    failed = False
+    with services.db.tenant_session(tenant_id) as session:
+        for path, document_id, refused in received:
+            if document_id is None:
+                failed = True
+                table.add_row(path.name, "[red]refused[/red]", "", "", "", refused or "")
+                continue
+            document = get_document(session, document_id)
+            assert document is not None
+            record = get_invoice_for_document(session, document_id)
+            state = str(document.state)
+            if document.error_code:
+                failed = True
+                table.add_row(path.name, f"[red]{state}[/red]", "", "", "", document.error_code)
+                continue
+            number = record.number if record else None
+            supplier = record.supplier_name if record else None
+            total = f"{record.total_gross or record.amount_due or ''} {record.currency or ''}"
+            notes = ", ".join(sorted({w["code"] for w in record.warnings})) if record else ""
+            table.add_row(path.name, state, number or "", supplier or "", total, notes)
+    Console().print(table)
+    return failed
+
+
+@invoices_app.command("list")
+def invoices_list(
+    data_dir: DataDir = None,
+    tenant: TenantOption = None,
+    status: Annotated[
+        list[InvoiceStatus] | None, typer.Option(help="Only these statuses (repeatable).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines on stdout.")] = False,
+) -> None:
+    """The newest invoices first."""
+    settings = _settings(data_dir)
+    db = open_database(settings.effective_database_url())
+    try:
+        with db.tenant_session(tenant or settings.default_tenant) as session:
+            page = list_invoices(session, InvoiceFilter(statuses=status or None), limit=limit)
+            rows = [invoice_summary_json(record) for record in page.items]
+    finally:
+        db.dispose()
+    if as_json:
+        for row in rows:
+            print_json_line(row)
+        return
+    table = Table(title=f"Invoices ({len(rows)})")
+    for column in ("id", "status", "number", "issued", "supplier", "total", "warnings"):
+        table.add_column(column)
+    for row in rows:
+        total = f"{row['total_gross'] or ''} {row['currency'] or ''}".strip()
+        table.add_row(
+            row["id"],
+            row["status"],
+            row["number"] or "",
+            row["issue_date"] or "",
+            row["supplier"]["name"] or "",
+            total,
+            str(row["warnings"]),
+        )
+    Console().print(table)
+
+
+@invoices_app.command("show")
+def invoices_show(
+    invoice_id: Annotated[str, typer.Argument(help="The invoice's id.")],
+    data_dir: DataDir = None,
+    tenant: TenantOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
+) -> None:
+    """One invoice with its lines, warnings and where each value was read."""
+    settings = _settings(data_dir)
+    db = open_database(settings.effective_database_url())
+    try:
+        with db.tenant_session(tenant or settings.default_tenant) as session:
+            record = get_invoice(session, invoice_id)
+            detail = None if record is None else invoice_detail_json(record)
+    finally:
+        db.dispose()
+    if detail is None:
+        err.print(f"[red]no invoice {invoice_id}[/red]")
+        raise typer.Exit(1)
+    if as_json:
+        print_json_line(detail)
+    else:
+        Console().print_json(data=detail)
+
+
+@apikey_app.command("create")
+def apikey_create(
+    data_dir: DataDir = None,
+    tenant: TenantOption = None,
+    name: Annotated[str, typer.Option(help="What the key is for.")] = "api",
+) -> None:
+    """Create a key and print only the key, so a script can capture it; shown once."""
+    settings = _settings(data_dir)
+    db = open_database(settings.effective_database_url())
+    try:
+        with db.session() as session:
+            tenant_id = tenant or settings.default_tenant
+            if get_tenant(session, tenant_id) is None:
+                err.print(f"[red]unknown tenant {tenant_id!r}; run `nex-automat init`[/red]")
+                raise typer.Exit(2)
+            secret = create_api_key(session, tenant_id, name).secret
+    finally:
+        db.dispose()
+    sys.stdout.write(secret + "\n")
+
+
+@apikey_app.command("list")
+def apikey_list(data_dir: DataDir = None, tenant: TenantOption = None) -> None:
+    """Keys with their prefix, never the secret."""
+    settings = _settings(data_dir)
+    db = open_database(settings.effective_database_url())
+    try:
+        with db.session() as session:
+            keys = list_api_keys(session, tenant)
+            rows = [
+                (
+                    str(k.id),
+                    k.tenant_id,
+                    k.name,
+                    k.prefix,
+                    str(k.created_at),
+                    str(k.revoked_at or ""),
+                )
+                for k in keys
+            ]
+    finally:
+        db.dispose()
+    table = Table(title="API keys")
+    for column in ("id", "tenant", "name", "prefix", "created", "revoked"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(
+    key_id: Annotated[int, typer.Argument(help="The key's id from `apikey list`.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Revoke a key: requests with it are refused from now on."""
+    settings = _settings(data_dir)
+    db = open_database(settings.effective_database_url())
+    try:
+        with db.session() as session:
+            revoked = revoke_api_key(session, key_id)
+    finally:
+        db.dispose()
+    if revoked is None:
+        err.print(f"[red]no API key {key_id}[/red]")
+        raise typer.Exit(1)
+    err.print(f"API key {key_id} ({revoked.name}) revoked")
+
+
+@db_app.command("upgrade")
+def db_upgrade(data_dir: DataDir = None) -> None:
+    """Bring the database schema up to date (also done on every start)."""
+    settings = _settings(data_dir)
+    db = open_database(settings.effective_database_url())
+    try:
+        db.upgrade()
+        err.print(f"database at revision {db.current_revision()}")
+    finally:
+        db.dispose()
+
+
+def register(app: typer.Typer) -> None:
+    for command in (init, serve, ingest):
+        app.command()(command)
+    app.add_typer(invoices_app, name="invoices")
+    app.add_typer(apikey_app, name="apikey")
+    app.add_typer(db_app, name="db")

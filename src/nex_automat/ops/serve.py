@@ -1,0 +1,55 @@
+"""The whole service in one process: HTTP API, processing workers, mailboxes and folders.
+
+This is the embedded mode: one process, SQLite or PostgreSQL, no other server. Intake
+threads only store documents and queue jobs; the workers process them; the API answers.
+Everything stops together, letting the jobs in hand finish.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+
+from nex_automat.pipeline.folder import FolderWatcher
+from nex_automat.pipeline.mailbox import MailboxPoller
+from nex_automat.pipeline.services import Services
+from nex_automat.web.app import create_app
+
+logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def background_work(services: Services) -> Iterator[None]:
+    """Workers and intake threads running for the duration of the ``with`` block."""
+    stop = threading.Event()
+    intakes = [
+        MailboxPoller(mailbox, services.intake, services.db)
+        for mailbox in services.settings.mailboxes
+    ] + [FolderWatcher(folder, services.intake) for folder in services.settings.folders]
+    threads = [
+        threading.Thread(target=intake.run, args=(stop,), name=type(intake).__name__, daemon=True)
+        for intake in intakes
+    ]
+    services.runner.start()
+    for thread in threads:
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+        services.runner.stop()
+
+
+def serve(services: Services, *, host: str, port: int) -> None:
+    """Run until interrupted (Ctrl+C or SIGTERM), then shut down cleanly."""
+    app = create_app(services)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False)
+    with background_work(services):
+        logger.info("NEX Automat serving on http://%s:%d", host, port)
+        uvicorn.Server(config).run()
