@@ -59,6 +59,8 @@ def generate(seed: int, family: str | None = None, **overrides: Any) -> Generate
     if unused:
         raise TypeError(f"unknown overrides: {', '.join(sorted(unused))}")
     invoice, decor = build(rng, plan)
+    if chosen.adjust is not None:
+        chosen.adjust(invoice, plan, rng)
     pdf = chosen.render(invoice, plan, decor, rng)
     styles = {"family": name, **chooser.styles}
     return GeneratedInvoice(

@@ -50,7 +50,9 @@ def _assert_arithmetic(invoice: Invoice) -> None:
     assert invoice.total_net == sum(row.base or 0 for row in invoice.vat_breakdown)
     assert invoice.total_vat == sum(row.vat or 0 for row in invoice.vat_breakdown)
     assert invoice.total_gross == invoice.total_net + (invoice.total_vat or 0)
-    assert invoice.amount_due == (invoice.total_gross or 0) + (invoice.rounding or 0)
+    assert invoice.amount_due == (
+        (invoice.total_gross or 0) + (invoice.rounding or 0) - (invoice.prepaid_amount or 0)
+    )
 
 
 def _amount_forms(value: Decimal, style: str, places: int | None = 2) -> tuple[str, ...]:
@@ -87,7 +89,8 @@ def _expected_on_page(generated: GeneratedInvoice) -> dict[str, tuple[str, ...]]
             expected[f"{role}.iban"] = (party.iban, iban.format(party.iban))
     for index, line in enumerate(invoice.lines):
         for name in ("quantity", "unit_price"):
-            expected[f"lines[{index}].{name}"] = _amount_forms(getattr(line, name), style, None)
+            if getattr(line, name) is not None:
+                expected[f"lines[{index}].{name}"] = _amount_forms(getattr(line, name), style, None)
         for name in ("net_amount", "vat_amount", "gross_amount"):
             if getattr(line, name) is not None:
                 expected[f"lines[{index}].{name}"] = _amount_forms(getattr(line, name), style)
@@ -99,7 +102,14 @@ def _expected_on_page(generated: GeneratedInvoice) -> dict[str, tuple[str, ...]]
     for row in invoice.vat_breakdown:
         expected[f"vat[{row.rate}].base"] = _amount_forms(row.base or Decimal(0), style)
         expected[f"vat[{row.rate}].vat"] = _amount_forms(row.vat or Decimal(0), style)
-    for name in ("total_net", "total_vat", "total_gross", "rounding", "amount_due"):
+    for name in (
+        "total_net",
+        "total_vat",
+        "total_gross",
+        "rounding",
+        "amount_due",
+        "prepaid_amount",
+    ):
         if getattr(invoice, name) is not None:
             expected[name] = _amount_forms(getattr(invoice, name), style)
     return expected
