@@ -8,6 +8,7 @@ Everything stops together, letting the jobs in hand finish.
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,10 +47,28 @@ def background_work(services: Services) -> Iterator[None]:
         services.runner.stop()
 
 
+@contextmanager
+def sigterm_returns() -> Iterator[None]:
+    """Let a SIGTERM end ``uvicorn.Server.run`` by returning, not by ending the process.
+
+    uvicorn shuts down on SIGTERM and then raises the signal again for the handler that
+    was there before it; the default one ends the process on the spot, before the workers
+    are stopped. A handler that does nothing lets the shutdown below it run.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def serve(services: Services, *, host: str, port: int) -> None:
     """Run until interrupted (Ctrl+C or SIGTERM), then shut down cleanly."""
     app = create_app(services)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False)
-    with background_work(services):
+    with background_work(services), sigterm_returns():
         logger.info("NEX Automat serving on http://%s:%d", host, port)
         uvicorn.Server(config).run()

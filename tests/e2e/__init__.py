@@ -1,0 +1,1 @@
+"""The service as its users meet it: real ``nex-automat`` processes on real ports."""

@@ -1,0 +1,178 @@
+"""Installations and server processes for tests and benchmarks that run the real service.
+
+An :class:`Installation` is a data folder (and, for PostgreSQL, a database of its own)
+prepared with ``nex-automat init``; a :class:`ServerProcess` is ``nex-automat serve`` on a
+free loopback port, its output in a log file so a failing test can show it. Every wait is
+bounded, and a server is always killed in the end, whatever happened.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.databases import create_postgres_database, drop_postgres_database
+
+CLI_TIMEOUT = 120.0
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 20.0
+
+
+def run_cli(
+    *args: str | Path, env: dict[str, str], timeout: float = CLI_TIMEOUT
+) -> subprocess.CompletedProcess[str]:
+    """``python -m nex_automat ARGS`` as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "nex_automat", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=env,
+    )
+
+
+def environment_without_settings() -> dict[str, str]:
+    """This process's environment minus every ``NEX_*`` variable, which would be settings."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("NEX_")}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def database_url_for(backend: str) -> Iterator[str | None]:
+    """``None`` (the embedded SQLite default) or a fresh PostgreSQL database, dropped after."""
+    if backend == "sqlite":
+        yield None
+        return
+    url = create_postgres_database()
+    try:
+        yield url
+    finally:
+        drop_postgres_database(url)
+
+
+@dataclass(frozen=True)
+class Installation:
+    data_dir: Path
+    database_url: str | None
+    key: str
+    """The API key ``init`` printed."""
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment a user of this installation runs commands in."""
+        env = environment_without_settings()
+        env["NEX_DATA_DIR"] = str(self.data_dir)
+        if self.database_url is not None:
+            env["NEX_DATABASE_URL"] = self.database_url
+        return env
+
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'nex-automat.db'}"
+
+
+def initialise(data_dir: Path, database_url: str | None) -> Installation:
+    """``nex-automat init`` on a new data folder; returns the installation with its key."""
+    bare = Installation(data_dir, database_url, key="")
+    completed = run_cli("init", env=bare.env)
+    assert completed.returncode == 0, completed.stderr
+    return Installation(data_dir, database_url, key=completed.stdout.strip())
+
+
+class ServerProcess:
+    """``nex-automat serve`` for one installation, on a free port."""
+
+    def __init__(self, installation: Installation, log_file: Path) -> None:
+        self.installation = installation
+        self.log_file = log_file
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def start(self, timeout: float = START_TIMEOUT) -> None:
+        """Start the process and return once ``/health`` answers."""
+        with self.log_file.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "nex_automat", "serve", "--port", str(self.port)],
+                env=self.installation.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_until(self._healthy, timeout, what=f"{self.url}/health", on_timeout=self.log)
+
+    def _healthy(self) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise AssertionError(f"the server exited with {self.process.returncode}:\n{self.log()}")
+        try:
+            return httpx.get(f"{self.url}/health", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def terminate(self, timeout: float = STOP_TIMEOUT) -> int:
+        """SIGTERM, as a service manager stops it; returns the exit code."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout)
+
+    def kill(self) -> None:
+        """SIGKILL the server and anything it started: a crash, nothing is cleaned up."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(STOP_TIMEOUT)
+
+    def log(self) -> str:
+        return self.log_file.read_text(errors="replace")[-6000:]
+
+
+@contextmanager
+def running_server(installation: Installation, log_file: Path) -> Iterator[ServerProcess]:
+    """A started server, killed on the way out unless the block stopped it already."""
+    server = ServerProcess(installation, log_file)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.kill()
+
+
+def wait_until(
+    condition: Callable[[], bool],
+    timeout: float,
+    *,
+    what: str,
+    interval: float = 0.1,
+    on_timeout: Callable[[], str] | None = None,
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            detail = f"\n{on_timeout()}" if on_timeout is not None else ""
+            raise AssertionError(f"waited {timeout:.0f} s for {what}{detail}")
+        time.sleep(interval)
