@@ -3,7 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(fonts-dejavu-core fonts-liberation2 dovecot-imapd)
+apt_packages=(
+    fonts-dejavu-core fonts-liberation2 dovecot-imapd
+    tesseract-ocr tesseract-ocr-slk tesseract-ocr-ces tesseract-ocr-eng
+    chromium
+)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

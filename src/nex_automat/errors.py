@@ -53,6 +53,24 @@ class NoTextLayer(DocumentError):
     code = "no_text_layer"
 
 
+class ImageTooLarge(DocumentError):
+    """An image with more pixels than a scanned page can have: a decompression bomb."""
+
+    code = "image_too_large"
+
+
+class OcrTimeout(DocumentError):
+    """Recognising one page took longer than the per-page limit."""
+
+    code = "ocr_timeout"
+
+
+class OcrUnavailable(DocumentError):
+    """The OCR engine (Tesseract) is not installed or cannot run."""
+
+    code = "ocr_unavailable"
+
+
 class NoInvoiceFound(DocumentError):
     code = "no_invoice_found"
 

@@ -35,7 +35,9 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
         os.close(directory)
 
 
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".isdoc", ".isdocx", ".xml"})
+DOCUMENT_SUFFIXES = frozenset(
+    {".pdf", ".isdoc", ".isdocx", ".xml", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+)
 """What a folder argument picks up; a file named explicitly is read whatever its name."""
 
 

@@ -83,7 +83,7 @@ def test_receive_tells_the_runner_a_job_is_waiting(
         (b"", EmptyDocument),
         (b" \r\n\t ", EmptyDocument),
         (b"%PDF-1.7" + b"0" * MAX_BYTES, DocumentTooLarge),
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, UnsupportedMediaType),
+        (b"GIF89a" + b"\x00" * 100, UnsupportedMediaType),
         (b"MZ\x90\x00 an executable", UnsupportedMediaType),
     ],
 )

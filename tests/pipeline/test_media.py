@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nex_automat.errors import UnsupportedMediaType
+from nex_automat.extract.images import JPEG, PNG, TIFF
 from nex_automat.pipeline.media import PDF, XML, ZIP, require_media_type, sniff_media_type
 
 
@@ -39,11 +40,22 @@ def test_zip_is_known_by_its_local_file_header() -> None:
 
 
 @pytest.mark.parametrize(
+    ("data", "media_type"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, PNG),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", JPEG),
+        (b"II*\x00\x08\x00\x00\x00", TIFF),
+        (b"MM\x00*\x00\x00\x00\x08", TIFF),
+    ],
+)
+def test_scans_and_photos_are_known_by_their_magic_bytes(data: bytes, media_type: str) -> None:
+    assert sniff_media_type(data) == media_type
+
+
+@pytest.mark.parametrize(
     "data",
     [
-        b"\x89PNG\r\n\x1a\n",
         b"GIF89a",
-        b"\xff\xd8\xff\xe0 jpeg",
         b"Dobry den, v prilohe posielame fakturu.",
         b"\xef\xbb\xbfplain text with a bom",
         b"PK\x05\x06 empty zip",

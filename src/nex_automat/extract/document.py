@@ -2,13 +2,20 @@
 
 Structured data is exact, so it always wins: a standalone e-invoice (ISDOC, ISDOCX, UBL,
 CII) is read as such, and a PDF carrying one as an attachment (ISDOC.PDF, Factur-X) is read
-from its XML. Only a PDF without one is read from its printed page.
+from its XML. Only a PDF without one is read from its printed page: from its text layer
+where that is usable, by OCR where it is not (page by page), and an image (JPEG, PNG,
+TIFF) by OCR.
+
+``source.method`` is ``"ocr"`` when at least one value of the invoice was read from a
+recognised page (``ExtractionResult.ocr_fields`` lists which), otherwise ``"text"``: a
+mixed PDF whose scanned page adds nothing but, say, terms and conditions stays ``"text"``.
+A document recognised entirely by OCR is ``"ocr"`` even if no field has a source box.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nex_automat.domain.checks import check_invoice
 from nex_automat.domain.model import Invoice
@@ -18,11 +25,16 @@ from nex_automat.errors import (
     NoInvoiceFound,
     NotAPdf,
     NoTextLayer,
+    TooManyPages,
 )
 from nex_automat.extract.generic import extract_generic
-from nex_automat.extract.layout import TextDocument
-from nex_automat.extract.pdf import has_text, read_pdf
-from nex_automat.extract.result import ExtractionResult
+from nex_automat.extract.images import load_images, sniff_image
+from nex_automat.extract.layout import TextDocument, layout_page
+from nex_automat.extract.ocr import OcrPage, OcrSettings, PageSource, recognise_pages
+from nex_automat.extract.ocr_checks import suggest_corrections
+from nex_automat.extract.pdf import read_pdf
+from nex_automat.extract.result import ExtractionResult, Provenance
+from nex_automat.extract.scan import combine_pdf_pages, pages_to_recognise, pdf_page_sources
 from nex_automat.extract.templates import TemplateLibrary, apply_rules
 from nex_automat.formats.attachments import find_structured_attachment
 from nex_automat.formats.detect import detect_xml_format, read_structured
@@ -37,6 +49,7 @@ class ExtractOptions:
 
     max_pages: int = DEFAULT_MAX_PAGES
     max_bytes: int = DEFAULT_MAX_BYTES
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
 
 def extract_document(
@@ -61,11 +74,16 @@ def extract_document(
         raise EmptyDocument("the document is empty")
     if b"%PDF-" in data[:1024]:
         return extract_pdf(data, templates=templates, options=options)
+    if sniff_image(data) is not None:
+        return extract_image(data, templates=templates, options=options)
     if head.startswith(b"PK\x03\x04"):
         return _structured_result(data, "isdoc", pages=None)
     if _looks_like_xml(head):
         return _structured_result(data, detect_xml_format(data), pages=None)
-    raise NotAPdf("the document is neither a PDF nor an e-invoice (ISDOC, ISDOCX, UBL or CII XML)")
+    raise NotAPdf(
+        "the document is neither a PDF, an e-invoice (ISDOC, ISDOCX, UBL or CII XML) nor an "
+        "image (JPEG, PNG, TIFF)"
+    )
 
 
 def _looks_like_xml(head: bytes) -> bool:
@@ -101,16 +119,75 @@ def extract_pdf(
         result = _structured_result(xml, fmt, pages=doc.page_count)
         result.sha256 = doc.sha256
         return result
-    if not has_text(doc):
-        raise NoTextLayer(
-            f"the PDF has {doc.page_count} page(s) but no text layer: it is a scan or an image"
+    scanned = pages_to_recognise(doc.pages)
+    if not scanned:
+        return extract_text_document(doc, templates=templates)
+    ocr_pages = _recognise(pdf_page_sources(data, scanned), options.ocr)
+    pages = list(doc.pages)
+    for ocr_page in ocr_pages:
+        pages[ocr_page.page.number] = layout_page(ocr_page.page)
+    merged = TextDocument(pages=pages, sha256=doc.sha256)
+    result = _ocr_result(merged, ocr_pages, templates=templates)
+    if options.ocr.searchable_pdf:
+        recognised = {p.page.number: p.pdf for p in ocr_pages if p.pdf is not None}
+        result.searchable_pdf = combine_pdf_pages(
+            [(recognised[i], 0) if i in recognised else (data, i) for i in range(len(pages))]
         )
-    return extract_text_document(doc, templates=templates)
+    return result
+
+
+def extract_image(
+    data: bytes,
+    *,
+    templates: TemplateLibrary | None = None,
+    options: ExtractOptions | None = None,
+) -> ExtractionResult:
+    """Read a supplier invoice from a scan or a photo (JPEG, PNG, TIFF with one page per frame)."""
+    options = options or ExtractOptions()
+    limit = min(options.max_pages, options.ocr.max_pages)
+    images = load_images(data, max_pages=limit)
+    ocr_pages = _recognise([lambda image=image: image for image in images], options.ocr)
+    doc = TextDocument(
+        pages=[layout_page(p.page) for p in ocr_pages], sha256=hashlib.sha256(data).hexdigest()
+    )
+    result = _ocr_result(doc, ocr_pages, templates=templates)
+    if options.ocr.searchable_pdf:
+        result.searchable_pdf = combine_pdf_pages([(p.pdf, 0) for p in ocr_pages if p.pdf])
+    return result
+
+
+def _recognise(sources: list[PageSource], settings: OcrSettings) -> list[OcrPage]:
+    if len(sources) > settings.max_pages:
+        raise TooManyPages(
+            f"{len(sources)} pages need OCR; at most {settings.max_pages} are recognised per "
+            "document"
+        )
+    return recognise_pages(sources, settings)
+
+
+def _ocr_result(
+    doc: TextDocument, ocr_pages: list[OcrPage], *, templates: TemplateLibrary | None
+) -> ExtractionResult:
+    if not any(page.words for page in doc.pages):
+        raise NoTextLayer(
+            f"the document has {doc.page_count} page(s) without a text layer and OCR "
+            "recognised no text on them"
+        )
+    numbers = frozenset(p.page.number for p in ocr_pages)
+    result = extract_text_document(doc, templates=templates, ocr_pages=numbers)
+    if numbers == frozenset(range(doc.page_count)):
+        result.method = "ocr"
+    return result
 
 
 def extract_text_document(
-    doc: TextDocument, *, templates: TemplateLibrary | None = None
+    doc: TextDocument,
+    *,
+    templates: TemplateLibrary | None = None,
+    ocr_pages: frozenset[int] = frozenset(),
 ) -> ExtractionResult:
+    """Run the template (if one matches), the generic extractor and the checks on positioned
+    words; ``ocr_pages`` names the pages whose words were recognised, not read."""
     template = templates.choose(doc) if templates else None
     extraction = extract_generic(
         doc,
@@ -124,15 +201,25 @@ def extract_text_document(
             "no invoice number, totals or items were found: the document does not look like "
             "an invoice"
         )
+    ocr_fields = fields_on_pages(extraction.provenance, ocr_pages)
+    warnings = [*extraction.warnings, *check_invoice(extraction.invoice)]
+    if ocr_fields:
+        warnings += suggest_corrections(extraction.invoice, ocr_fields)
     return ExtractionResult(
         invoice=extraction.invoice,
-        method="text",
+        method="ocr" if ocr_fields else "text",
         pages=doc.page_count,
         sha256=doc.sha256,
         template=template.name if template else None,
-        warnings=[*extraction.warnings, *check_invoice(extraction.invoice)],
+        warnings=warnings,
         provenance=extraction.provenance,
+        ocr_fields=ocr_fields,
     )
+
+
+def fields_on_pages(provenance: Provenance, pages: frozenset[int]) -> set[str]:
+    """The field paths whose source box lies on one of ``pages``."""
+    return {path for path, box in provenance.items() if box.page in pages}
 
 
 def _looks_like_invoice(invoice: Invoice) -> bool:

@@ -19,6 +19,8 @@ class Word:
     x1: float
     bottom: float
     page: int
+    confidence: float | None = None
+    """How sure OCR was of the word (0-100); ``None`` for text read from a text layer."""
 
     @property
     def height(self) -> float:

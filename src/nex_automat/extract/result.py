@@ -42,3 +42,7 @@ class ExtractionResult:
     template: str | None = None
     warnings: list[InvoiceWarning] = field(default_factory=list)
     provenance: Provenance = field(default_factory=dict)
+    ocr_fields: set[str] = field(default_factory=set)
+    """Field paths whose value was read from OCR words (``"number"``, ``"lines[2].quantity"``)."""
+    searchable_pdf: bytes | None = None
+    """The document as a PDF with recognised text under its page images, when OCR ran."""

@@ -3,7 +3,8 @@
 The same rules as the extractor's (:func:`nex_automat.extract.document.extract_document`), so
 what intake accepts is exactly what processing can read: a PDF has ``%PDF-`` somewhere in
 its first kilobyte (some generators put junk before it), XML starts with ``<`` after an
-optional byte-order mark and whitespace, and a ZIP (ISDOCX) starts with a local file header.
+optional byte-order mark and whitespace, a ZIP (ISDOCX) starts with a local file header,
+and a scan or photo (JPEG, PNG, TIFF) with its format's magic bytes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nex_automat.errors import UnsupportedMediaType
+from nex_automat.extract.images import JPEG, PNG, TIFF, sniff_image
 
 PDF = "application/pdf"
 XML = "application/xml"
@@ -43,10 +45,17 @@ def _is_xml(head: bytes) -> bool:
     return head.lstrip().startswith(_XML_START.encode("ascii"))
 
 
+def _is_image(media_type: str) -> Callable[[bytes], bool]:
+    return lambda head: sniff_image(head) == media_type
+
+
 SNIFFERS: tuple[tuple[str, Callable[[bytes], bool]], ...] = (
     (PDF, _is_pdf),
     (ZIP, _is_zip),
     (XML, _is_xml),
+    (JPEG, _is_image(JPEG)),
+    (PNG, _is_image(PNG)),
+    (TIFF, _is_image(TIFF)),
 )
 """Media types in the order they are tried; a PDF wins over junk that merely starts with ``<``."""
 
@@ -62,6 +71,7 @@ def require_media_type(data: bytes) -> str:
     media_type = sniff_media_type(data)
     if media_type is None:
         raise UnsupportedMediaType(
-            "the document is neither a PDF nor an e-invoice (ISDOC, ISDOCX, UBL or CII XML)"
+            "the document is neither a PDF, an e-invoice (ISDOC, ISDOCX, UBL or CII XML) nor "
+            "an image (JPEG, PNG, TIFF)"
         )
     return media_type
