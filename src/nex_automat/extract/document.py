@@ -28,8 +28,9 @@ from nex_automat.errors import (
     TooManyPages,
 )
 from nex_automat.extract.generic import extract_generic
-from nex_automat.extract.images import load_images, sniff_image
+from nex_automat.extract.images import load_images
 from nex_automat.extract.layout import TextDocument, layout_page
+from nex_automat.extract.media import IMAGES, PDF, XML, ZIP, sniff_media_type
 from nex_automat.extract.ocr import OcrPage, OcrSettings, PageSource, recognise_pages
 from nex_automat.extract.ocr_checks import suggest_corrections
 from nex_automat.extract.pdf import read_pdf
@@ -69,28 +70,21 @@ def extract_document(
         raise DocumentTooLarge(
             f"the document has {len(data)} bytes, more than the limit of {options.max_bytes}"
         )
-    head = data[:1024].lstrip()
-    if not head:
+    if not data.strip():
         raise EmptyDocument("the document is empty")
-    if b"%PDF-" in data[:1024]:
+    media_type = sniff_media_type(data)
+    if media_type == PDF:
         return extract_pdf(data, templates=templates, options=options)
-    if sniff_image(data) is not None:
+    if media_type in IMAGES:
         return extract_image(data, templates=templates, options=options)
-    if head.startswith(b"PK\x03\x04"):
+    if media_type == ZIP:
         return _structured_result(data, "isdoc", pages=None)
-    if _looks_like_xml(head):
+    if media_type == XML:
         return _structured_result(data, detect_xml_format(data), pages=None)
     raise NotAPdf(
         "the document is neither a PDF, an e-invoice (ISDOC, ISDOCX, UBL or CII XML) nor an "
         "image (JPEG, PNG, TIFF)"
     )
-
-
-def _looks_like_xml(head: bytes) -> bool:
-    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
-        if head.startswith(bom):
-            return True
-    return head.startswith(b"<")
 
 
 def _structured_result(data: bytes, fmt: str, *, pages: int | None) -> ExtractionResult:

@@ -1,7 +1,7 @@
 """What an e-mail brings: who sent it, and the invoice documents among its parts.
 
 Pure: raw message bytes in, documents out; no IMAP, no database. A part is a document when
-its *content* is a PDF, XML or ISDOCX (:func:`nex_automat.pipeline.media.sniff_media_type`),
+its *content* is a PDF, XML or ISDOCX (:func:`nex_automat.extract.media.sniff_media_type`),
 whatever its name or declared type says. A ZIP that is not an ``.isdocx`` is an archive
 of documents and is unpacked here, under limits, because archives are where zip bombs
 and path tricks hide: the entry count, the total unpacked size and the compression ratio
@@ -24,7 +24,7 @@ from email import policy
 from email.message import Message
 from email.parser import BytesParser
 
-from nex_automat.pipeline.media import PDF, XML, ZIP, sniff_media_type
+from nex_automat.extract.media import PDF, XML, ZIP, sniff_media_type
 
 ISDOCX_SUFFIX = ".isdocx"
 MAX_NAME_CHARS = 200

@@ -1,10 +1,11 @@
 """What kind of document some bytes are, decided by their content, never by a file name.
 
-The same rules as the extractor's (:func:`nex_automat.extract.document.extract_document`), so
-what intake accepts is exactly what processing can read: a PDF has ``%PDF-`` somewhere in
-its first kilobyte (some generators put junk before it), XML starts with ``<`` after an
-optional byte-order mark and whitespace, a ZIP (ISDOCX) starts with a local file header,
-and a scan or photo (JPEG, PNG, TIFF) with its format's magic bytes.
+Both intake and the extractor (:func:`nex_automat.extract.document.extract_document`)
+decide by these rules, so what intake accepts is exactly what processing can read: a PDF
+has ``%PDF-`` somewhere in its first kilobyte (some generators put junk before it), XML
+starts with ``<`` after an optional byte-order mark and whitespace, a ZIP (ISDOCX) starts
+with a local file header, and a scan or photo (JPEG, PNG, TIFF) with its format's magic
+bytes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from nex_automat.extract.images import JPEG, PNG, TIFF, sniff_image
 PDF = "application/pdf"
 XML = "application/xml"
 ZIP = "application/zip"
+
+IMAGES = frozenset({JPEG, PNG, TIFF})
 
 HEAD_BYTES = 1024
 _PDF_MAGIC = b"%PDF-"

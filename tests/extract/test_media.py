@@ -6,7 +6,7 @@ import pytest
 
 from nex_automat.errors import UnsupportedMediaType
 from nex_automat.extract.images import JPEG, PNG, TIFF
-from nex_automat.pipeline.media import PDF, XML, ZIP, require_media_type, sniff_media_type
+from nex_automat.extract.media import PDF, XML, ZIP, require_media_type, sniff_media_type
 
 
 def test_pdf_is_known_by_its_header() -> None:
