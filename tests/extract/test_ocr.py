@@ -19,10 +19,10 @@ from nex_automat.errors import (
 from nex_automat.extract.document import ExtractOptions, extract_document
 from nex_automat.extract.images import load_images, sniff_image
 from nex_automat.extract.layout import Page, Word
+from nex_automat.extract.media import sniff_media_type
 from nex_automat.extract.ocr import OcrSettings, detect_skew, parse_tsv, split_at_rules
 from nex_automat.extract.scan import PageText, classify_page
 from nex_automat.pdfium import PDFIUM_LOCK
-from nex_automat.extract.media import sniff_media_type
 from tests.extract.pdfs import image_only_pdf
 from tests.extract.scans import degrade, jpeg, render_page, scanned_pdf, tiff
 from tests.invoicegen import generate
