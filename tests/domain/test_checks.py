@@ -254,6 +254,27 @@ def test_amount_due_that_is_not_the_gross_total_is_reported() -> None:
     assert found(invoice) == [("totals_mismatch", "amount_due")]
 
 
+def test_amount_due_after_an_advance_paid_is_gross_less_prepaid() -> None:
+    invoice = correct_invoice()
+    invoice.prepaid_amount = Decimal("100.00")
+    invoice.amount_due = Decimal("89.31")
+    assert found(invoice) == []
+
+
+def test_amount_due_after_an_advance_paid_with_rounding() -> None:
+    invoice = correct_invoice()
+    invoice.prepaid_amount = Decimal("100.00")
+    invoice.rounding = Decimal("-0.01")
+    invoice.amount_due = Decimal("89.30")
+    assert found(invoice) == []
+
+
+def test_amount_due_that_ignores_the_advance_paid_is_reported() -> None:
+    invoice = correct_invoice()
+    invoice.prepaid_amount = Decimal("100.00")
+    assert found(invoice) == [("totals_mismatch", "amount_due")]
+
+
 def test_amount_due_that_ignores_the_printed_rounding_is_reported() -> None:
     invoice = correct_invoice()
     invoice.rounding = Decimal("-0.01")

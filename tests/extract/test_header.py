@@ -203,3 +203,21 @@ def test_corrected_invoice_is_never_the_documents_own_number() -> None:
     )
     assert found.get("number") != "2026099164"
     assert found["preceding_invoice"] == "2026099164"
+
+
+def test_number_right_of_a_bare_number_mark_under_the_title() -> None:
+    found = header(
+        Text(326, 34, "FAKTÚRA - daňový doklad", 11, BOLD),
+        Text(326, 62, "č.", 10),
+        Text(553, 62, "067/2024", 12, BOLD, align="right"),
+        Text(34, 62, "Kpt. Nálepku 61, 010 01 Žilina", 8),
+    )
+    assert found["number"] == "067/2024"
+
+
+@pytest.mark.parametrize(
+    "label", ["Variabilný symbol / Payment reference:", "VS / Variable symbol:"]
+)
+def test_bilingual_label_takes_the_value_beside_it(label: str) -> None:
+    found = header(Text(44, 100, label, 8), Text(240, 100, "24103330", 8))
+    assert found["variable_symbol"] == "24103330"

@@ -353,3 +353,19 @@ def test_customer_number_on_the_heading_line_leaves_the_customer_readable() -> N
         Text(560, 100, "Zákazník č.: 5195358", 8, align="right"),
     )
     assert_customer(found)
+
+
+def test_identifiers_printed_above_the_window_frame_belong_to_the_party_below() -> None:
+    found = parties(
+        *column(34, 30, "Dodávateľ:", SUPPLIER[:3]),
+        Text(318, 105, "IČO: 76078540 DIČ: 2047559184 IČ DPH: SK2047559184", 8),
+        Text(318, 120, "Príjemca:", 8),
+        *[Text(330, 138 + 12 * i, line, 9) for i, line in enumerate(CUSTOMER[:3])],
+    )
+    customer = found.customer.values
+    assert (customer["ico"], customer["dic"], customer["vat_id"]) == (
+        "76078540",
+        "2047559184",
+        "SK2047559184",
+    )
+    assert customer["name"] == "Stavmat Morava a.s."

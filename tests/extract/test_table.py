@@ -11,10 +11,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from nex_automat.domain.model import Line
 from nex_automat.extract.columns import COLUMN_LABELS, fold_label
 from nex_automat.extract.layout import Page, TextDocument, Word, layout_page
 from nex_automat.extract.pdf import read_pdf
 from nex_automat.extract.table import LineItems, TableRegion, read_line_items
+from tests.extract.pdfs import Text, make_pdf
 
 SIZE = 9.0
 CHAR = SIZE * 0.5
@@ -622,3 +624,114 @@ def test_items_are_read_from_a_pdf_text_layer() -> None:
         Decimal("1700493.07"),
         "9005407012345",
     )
+
+
+# --- e-shop tables: prices with VAT, bilingual headers ----------------------------------------
+
+
+def pdf_table(*rows: list[Text]) -> list[Line]:
+    """The item lines of a one-page PDF drawn from ``rows`` of texts."""
+    doc = read_pdf(make_pdf([[text for row in rows for text in row]]))
+    return read_line_items(doc).lines
+
+
+def cells(top: float, *placed: tuple[float, str], size: float = 8) -> list[Text]:
+    """Texts of one row: a negative x is the right edge of a right-aligned text."""
+    return [
+        Text(-x, top, text, size, align="right") if x < 0 else Text(x, top, text, size)
+        for x, text in placed
+    ]
+
+
+def test_price_with_vat_and_line_total_with_vat_fill_no_net_unit_price() -> None:
+    lines = pdf_table(
+        cells(100, (40, "Názov"), (-300, "Počet"), (-380, "Cena s DPH"), (-440, "DPH %"))
+        + cells(100, (-540, "Celkom s DPH")),
+        cells(114, (40, "Záhradná hadica 25 m"), (-300, "3 ks"), (-380, "24,99 €"))
+        + cells(114, (-440, "23 %"), (-540, "74,97 €")),
+    )
+    assert [
+        (line.quantity, line.unit_price, line.net_amount, line.gross_amount, line.vat_rate)
+        for line in lines
+    ] == [(Decimal("3"), None, None, Decimal("74.97"), Decimal("23"))]
+
+
+def test_bilingual_headers_wrapped_over_lines_name_their_columns() -> None:
+    lines = pdf_table(
+        cells(100, (40, "Položka / Item"), (-290, "Množstvo"), (-350, "Cena/ks s DPH /"))
+        + cells(100, (-400, "Sadzba /"), (-460, "Bez DPH /"), (-500, "DPH /"))
+        + cells(100, (-555, "Celkom / Total")),
+        cells(109, (-290, "/ Qty"), (-350, "Unit price incl."), (-400, "/ Rate"))
+        + cells(109, (-460, "Excl. VAT"), (-500, "VAT amount")),
+        cells(118, (-350, "VAT")),
+        cells(132, (40, "Vodováha 60 cm"), (-290, "2 ks"), (-350, "17,50 €"), (-400, "23 %"))
+        + cells(132, (-460, "28,46 €"), (-500, "6,54 €"), (-555, "35,00 €")),
+    )
+    line = lines[0]
+    assert (line.quantity, line.unit_price, line.vat_rate) == (Decimal("2"), None, Decimal("23"))
+    assert (line.net_amount, line.vat_amount, line.gross_amount) == (
+        Decimal("28.46"),
+        Decimal("6.54"),
+        Decimal("35.00"),
+    )
+
+
+def test_vat_column_holding_percentages_is_the_vat_rate() -> None:
+    lines = pdf_table(
+        cells(100, (40, "Názov / Product"), (-300, "Počet / Qty"), (-400, "DPH / VAT"))
+        + cells(100, (-520, "Spolu / Total")),
+        cells(114, (40, "Sada bitov"), (-300, "1 ks"), (-400, "20 %"), (-520, "14,90 €")),
+    )
+    assert [(line.vat_rate, line.vat_amount, line.gross_amount) for line in lines] == [
+        (Decimal("20"), None, Decimal("14.90"))
+    ]
+
+
+def test_shipping_and_cash_on_delivery_lines_without_a_unit_are_items() -> None:
+    header = cells(100, (40, "Položka"), (-300, "Množstvo"), (-420, "Cena s DPH"))
+    header += cells(100, (-540, "Spolu s DPH"))
+    lines = pdf_table(
+        header,
+        cells(114, (40, "Doprava – Packeta Z-BOX"), (-300, "1"), (-420, "2,90 €"))
+        + cells(114, (-540, "2,90 €")),
+        cells(128, (40, "Dobierka"), (-300, "1"), (-420, "1,50 €"), (-540, "1,50 €")),
+    )
+    assert [(line.description, line.unit, line.gross_amount) for line in lines] == [
+        ("Doprava – Packeta Z-BOX", None, Decimal("2.90")),
+        ("Dobierka", None, Decimal("1.50")),
+    ]
+
+
+def test_amounts_run_together_into_one_phrase_are_split_by_column() -> None:
+    lines = pdf_table(
+        cells(100, (40, "Názov"), (-300, "Počet"), (-350, "Sadzba"), (-420, "Bez DPH"))
+        + cells(100, (-480, "DPH"), (-555, "Celkom s DPH")),
+        cells(114, (40, "Rebrík"), (-300, "10 ks"), (-350, "21 %"))
+        + cells(114, (-480, "5 198,35 Kč 1 091,65 Kč"))
+        + cells(114, (-555, "6 290,00 Kč")),
+    )
+    assert [(line.vat_rate, line.net_amount, line.vat_amount) for line in lines] == [
+        (Decimal("21"), Decimal("5198.35"), Decimal("1091.65"))
+    ]
+
+
+@pytest.mark.parametrize("label", ["Cena/J. bez DPH", "Cena/MJ", "Cena / m.j.", "Cena za j."])
+def test_unit_price_header_variants(label: str) -> None:
+    lines = pdf_table(
+        cells(100, (40, "Označenie dodávky"), (-300, "Množstvo"), (-390, label))
+        + cells(100, (-440, "% DPH"), (-530, "Cena bez DPH")),
+        cells(114, (40, "Tehla Porotherm"), (-300, "649,00 ks"), (-390, "2,73"))
+        + cells(114, (-440, "20"), (-530, "1.771,77")),
+    )
+    assert [(line.unit_price, line.vat_rate, line.net_amount) for line in lines] == [
+        (Decimal("2.73"), Decimal("20"), Decimal("1771.77"))
+    ]
+
+
+def test_page_label_beside_a_closing_note_ends_the_table() -> None:
+    lines = pdf_table(
+        cells(100, (40, "Názov"), (-300, "Počet"), (-400, "Cena s DPH"), (-520, "DPH")),
+        cells(114, (40, "Štetec"), (-300, "1 ks"), (-400, "2,49 €"), (-520, "20 %")),
+        cells(128, (40, "Ďakujeme za nákup!"), (470, "Strana 1 z 3")),
+    )
+    assert len(lines) == 1

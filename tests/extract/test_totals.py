@@ -156,3 +156,91 @@ def test_boxes_side_by_side_keep_their_own_amounts() -> None:
         Text(560, 710, "210,00", 9, align="right"),
     )
     assert found.values == {"total_net": Decimal("1000.00"), "total_vat": Decimal("210.00")}
+
+
+def test_bilingual_recap_table_with_the_currency_after_every_amount() -> None:
+    found = totals(
+        Text(40, 500, "Sadzba DPH / VAT rate Základ / Base", 8),
+        *row(500, (230, "DPH / VAT"), (300, "Spolu / Total")),
+        *row(512, (60, "20 %"), (170, "766,70 €"), (230, "153,33 €"), (300, "920,03 €")),
+        *row(524, (60, "10 %"), (170, "14,18 €"), (230, "1,42 €"), (300, "15,60 €")),
+    )
+    assert found.vat_breakdown == [
+        VatRow(Decimal("20"), Decimal("766.70"), Decimal("153.33")),
+        VatRow(Decimal("10"), Decimal("14.18"), Decimal("1.42")),
+    ]
+
+
+def test_recap_amounts_run_together_are_read_into_their_columns() -> None:
+    found = totals(
+        *row(500, (70, "Sazba"), (170, "Základ"), (230, "DPH"), (300, "Celkem")),
+        *row(512, (70, "21 %"), (300, "-189 581,82 Kč -39 812,18 Kč -229 394,00 Kč")),
+    )
+    assert found.vat_breakdown == [
+        VatRow(Decimal("21"), Decimal("-189581.82"), Decimal("-39812.18"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("base", "vat"),
+    [
+        ("Základ dane v sadzbe 23 %:", "Daň 23 %:"),
+        ("Základ DPH 23 %:", "Výška DPH 23 %:"),
+        ("Základ 23 %:", "DPH 23 %:"),
+    ],
+)
+def test_recap_line_wordings(base: str, vat: str) -> None:
+    found = totals(
+        Text(40, 700, base),
+        Text(260, 700, "3.224,40 EUR", align="right"),
+        Text(280, 700, vat),
+        Text(480, 700, "741,62 EUR", align="right"),
+    )
+    assert found.vat_breakdown == [VatRow(Decimal("23"), Decimal("3224.40"), Decimal("741.62"))]
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("K úhrade / To pay", "amount_due"),
+        ("Základ dane / Tax base", "total_net"),
+        ("DPH / VAT", "total_vat"),
+        ("Celkom / Total", "total_gross"),
+        ("Suma na úhradu / Amount due:", "amount_due"),
+    ],
+)
+def test_bilingual_total_labels_are_read_by_either_language(label: str, field: str) -> None:
+    assert totals(*labelled(700, label, "12,30 €")).values == {field: Decimal("12.30")}
+
+
+def test_amount_run_into_the_other_language_of_its_label() -> None:
+    found = totals(Text(300, 700, "Celkem k úhradě / Amount due10 730,00 Kč"))
+    assert found.values == {"amount_due": Decimal("10730.00")}
+
+
+def test_vat_total_with_two_rates_comes_from_the_vat_total_not_a_recap_row() -> None:
+    found = totals(
+        Text(40, 500, "Sadzba DPH / VAT rate", 8),
+        *row(500, (170, "Základ / Base"), (230, "DPH / VAT")),
+        *row(512, (60, "20 %"), (170, "766,70 €"), (230, "153,33 €")),
+        *row(524, (60, "10 %"), (170, "14,18 €"), (230, "1,42 €")),
+        *labelled(512, "DPH / VAT", "154,75 €"),
+    )
+    assert found.values["total_vat"] == Decimal("154.75")
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Uhradené zálohou:",
+        "Odpočet zálohy",
+        "Zaplatené zálohy",
+        "Zaplacené zálohy",
+        "Uhrazeno zálohou",
+    ],
+)
+def test_advance_deducted_is_the_prepaid_amount_as_paid(label: str) -> None:
+    found = totals(
+        *labelled(700, label, "-340,00 EUR"), *labelled(712, "Zostáva uhradiť:", "60,00")
+    )
+    assert found.values == {"prepaid_amount": Decimal("340.00"), "amount_due": Decimal("60.00")}

@@ -20,7 +20,14 @@ HEADER_FIELDS: tuple[str, ...] = (
     "order_reference",
     "preceding_invoice",
 )
-TOTAL_FIELDS: tuple[str, ...] = ("total_net", "total_vat", "total_gross", "rounding", "amount_due")
+TOTAL_FIELDS: tuple[str, ...] = (
+    "total_net",
+    "total_vat",
+    "total_gross",
+    "rounding",
+    "amount_due",
+    "prepaid_amount",
+)
 LINE_FIELDS: tuple[str, ...] = (
     "description",
     "seller_code",

@@ -330,10 +330,10 @@ def _is_cash_rounding(gross: Decimal, amount_due: Decimal) -> bool:
 
 
 def check_amount_due(invoice: Invoice) -> Iterator[InvoiceWarning]:
-    """The amount due against the gross total and its rounding.
+    """The amount due against the gross total, its rounding and an advance already paid.
 
-    With a printed rounding the amount due is gross + rounding, to the cent. Without one,
-    it is the gross total itself, or the gross total cash-rounded to 0.05 or to whole
+    With a printed rounding the amount due is gross + rounding − prepaid, to the cent.
+    Without one, it is gross − prepaid itself, or that cash-rounded to 0.05 or to whole
     units (Czech crowns) where the issuer did not print the rounding as its own line.
     """
     due = invoice.amount_due
@@ -341,6 +341,9 @@ def check_amount_due(invoice: Invoice) -> Iterator[InvoiceWarning]:
     if due is None or gross_and_label is None:
         return
     gross, label = gross_and_label
+    if invoice.prepaid_amount is not None:
+        gross -= invoice.prepaid_amount
+        label = f"{label} − prepaid {invoice.prepaid_amount}"
     rounding = invoice.rounding
     if rounding is not None:
         if not within(due, gross + rounding, CENT):

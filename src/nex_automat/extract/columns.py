@@ -29,9 +29,10 @@ FIELDS: tuple[str, ...] = (
     "gross_amount",
 )
 
-IGNORED_FIELDS = frozenset({"discounted_price"})
+IGNORED_FIELDS = frozenset({"discounted_price", "gross_unit_price"})
 """Columns recognised only so that their values are never read as another field: the unit
-price after the line discount is not the unit price (that is the price before it)."""
+price after the line discount is not the unit price (that is the price before it), and the
+unit price with VAT is not the net unit price (which is never worked out from it)."""
 
 TEXT_FIELDS = frozenset({"position", "seller_code", "ean", "description", "unit"})
 """Columns whose values are words, printed left-aligned; the rest hold numbers."""
@@ -82,7 +83,9 @@ COLUMN_LABELS: Mapping[str, tuple[str, ...]] = {
         "Predajná cena", "Cena bez DPH/MJ", "Cena MJ bez DPH", "Cena pred zľavou",
         "Cena před slevou", "Cena bez zľavy", "Cena bez slevy", "Cenníková cena", "Ceníková cena",
         "Katalógová cena", "Katalogová cena", "Jedn. cena pred zľavou", "Cena MJ pred zľavou",
-        "List price",
+        "List price", "Cena/J. bez DPH", "Cena/J.", "Cena / m.j.", "Cena za j.",
+        "Cena za j. bez DPH", "Cena/m.j. bez DPH", "Cena za ks bez DPH", "Cena/ks bez DPH",
+        "Unit price excl. VAT", "Price excl. VAT",
     ),
     "discounted_price": (
         "Cena po zľave", "Cena MJ po zľave", "Jedn. cena po zľave", "J. cena po zľave",
@@ -91,6 +94,13 @@ COLUMN_LABELS: Mapping[str, tuple[str, ...]] = {
         "Cena/MJ po slevě", "Cena za MJ po slevě", "Cena se slevou", "Zlevněná cena",
         "Po zľave", "Po slevě", "Cena po rabate", "Cena po rabatu", "Cena po zľave bez DPH",
         "Cena po slevě bez DPH", "Net price", "Price after discount", "Discounted price",
+    ),
+    "gross_unit_price": (
+        "Cena/ks s DPH", "Cena za ks s DPH", "Cena/MJ s DPH", "Cena za MJ s DPH",
+        "Cena za m.j. s DPH", "Cena MJ s DPH", "Cena s DPH/MJ", "Cena s DPH/ks",
+        "Jedn. cena s DPH", "J. cena s DPH", "Jednotková cena s DPH", "Cena/J. s DPH",
+        "Cena za jednotku s DPH", "Jedn. cena vrátane DPH", "Jedn. cena včetně DPH",
+        "Unit price incl. VAT", "Price/unit incl. VAT", "Unit price with VAT",
     ),
     "discount_percent": (
         "Zľava %", "Zľava", "Zľava (%)", "Zľ. %", "Zľ.", "Sleva %", "Sleva", "Sleva (%)",
@@ -108,23 +118,28 @@ COLUMN_LABELS: Mapping[str, tuple[str, ...]] = {
         "Cena celkem bez DPH", "Hodnota bez DPH", "Hodnota", "Net", "Net amount", "Amount",
         "Celková cena bez DPH", "Spolu bez DPH po zľave", "Cena spolu bez DPH", "Bez DPH",
         "Základ daně", "Hodnota netto", "Netto", "Netto hodnota", "Celkom", "Spolu", "Celkem",
-        "Total", "Cena celkom", "Cena celkem", "Cena spolu",
+        "Total", "Cena celkom", "Cena celkem", "Cena spolu", "Excl. VAT", "Total excl. VAT",
     ),
     "vat_amount": (
         "DPH", "Výška DPH", "Suma DPH", "Hodnota DPH", "VAT", "VAT amount", "Daň", "Výše DPH",
-        "DPH celkom", "DPH celkem", "DPH spolu", "Částka DPH", "Čiastka DPH",
+        "DPH celkom", "DPH celkem", "DPH spolu", "Částka DPH", "Čiastka DPH", "Tax",
     ),
     "gross_amount": (
         "Spolu s DPH", "Celkom s DPH", "Celkem s DPH", "Cena s DPH", "Suma s DPH",
         "Cena celkom s DPH", "Cena celkem s DPH", "Hodnota s DPH", "Celková cena s DPH",
         "Cena spolu s DPH", "Spolu vrátane DPH", "Celkom vrátane DPH", "Celkem včetně DPH",
         "Vrátane DPH", "Včetně DPH", "S DPH", "Total incl. VAT", "Gross", "Gross amount",
-        "Amount incl. VAT",
+        "Amount incl. VAT", "Price incl. VAT", "Spolu s DPH celkom", "Celkem vč. DPH",
+        "Celkom vr. DPH", "Cena vč. DPH", "Cena vr. DPH",
     ),
 }  # fmt: skip
 """Header synonyms per field. A bare total ("Celkom", "Spolu") is read as the net amount
 when the table also has a column with VAT included, and as the gross amount otherwise;
 see ``AMBIGUOUS_TOTALS``."""
+
+LOOSE_WORDS = 2
+"""Words a header cell may carry after its label when the label ends on the next line
+("Cena za MJ bez" over "DPH")."""
 
 AMBIGUOUS_TOTALS = frozenset({"celkom", "spolu", "celkem", "total", "cena celkom", "cena celkem"})
 """Labels meaning "line total" without saying whether VAT is in it."""
@@ -162,19 +177,61 @@ class LabelTable:
             for label in labels:
                 self._labels[fold_label(label)] = field
         self.longest = max(len(key.split()) for key in self._labels)
+        self._prefixes: dict[str, set[str]] = {}
+        for key, field in self._labels.items():
+            words = key.split()
+            for end in range(1, len(words) + 1):
+                self._prefixes.setdefault(" ".join(words[:end]), set()).add(field)
+
+    def cell_field(self, texts: Sequence[str]) -> tuple[str | None, int]:
+        """The field header words set as one cell name, and how many of them are loose.
+
+        The cell is a whole label, possibly bilingual: "Množstvo / Qty", "Cena s DPH / Price"
+        (the other language cut off by the line end), or a label and one or two words
+        continued on the next label line ("Bez DPH / Excl." over "VAT"). Another language
+        naming a different column ("Cena s DPH / Sadzba") makes it two cells, not one.
+        """
+        key = fold_label(" ".join(texts))
+        if key in self._labels:
+            return self._labels[key], 0
+        if "/" in texts:
+            slash = texts.index("/")
+            left = fold_label(" ".join(texts[:slash]))
+            found = self._labels.get(left)
+            if found is None:
+                return None, 0
+            right = fold_label(" ".join(texts[slash + 1 :]))
+            if not right or found in self._prefixes.get(right, ()):
+                return found, 0
+            loose = len(texts) - slash - 1
+            if loose > LOOSE_WORDS or right in self._labels:
+                return None, 0
+            return found, loose
+        for loose in range(1, min(LOOSE_WORDS, len(texts) - 1) + 1):
+            found = self._labels.get(fold_label(" ".join(texts[: len(texts) - loose])))
+            if found is not None:
+                return found, loose
+        return None, 0
 
     def field_of(self, text: str) -> str | None:
         """The field a whole header cell names, or ``None``."""
+        key = self._key(text)
+        return None if key is None else self._labels[key]
+
+    def _key(self, text: str) -> str | None:
+        """The known label a header cell is: the whole text, or one side of a bilingual
+        "Množstvo / Qty" (either language may be the one the table knows)."""
         key = fold_label(text)
         if not key:
             return None
-        found = self._labels.get(key)
-        if found is None and " / " in text:
+        if key in self._labels:
+            return key
+        if " / " in text:
             for part in text.split(" / "):
-                found = self._labels.get(fold_label(part))
-                if found is not None:
-                    break
-        return found
+                key = fold_label(part)
+                if key in self._labels:
+                    return key
+        return None
 
     def is_label(self, folded: str) -> bool:
         return folded in self._labels
@@ -184,7 +241,7 @@ class LabelTable:
         return bool(fold(text)) and not fold_label(text)
 
     def is_ambiguous_total(self, text: str) -> bool:
-        return fold_label(text) in AMBIGUOUS_TOTALS
+        return self._key(text) in AMBIGUOUS_TOTALS
 
 
 DEFAULT_LABELS = LabelTable()

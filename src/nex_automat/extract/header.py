@@ -11,7 +11,7 @@ from typing import Any
 
 from nex_automat.domain.model import DocumentType
 from nex_automat.extract.dates import find_dates, parse_date
-from nex_automat.extract.labelled import LabelledText
+from nex_automat.extract.labelled import LabelledText, box_of
 from nex_automat.extract.labels import document_type_of, fold
 from nex_automat.extract.numbers import CURRENCY_CODES, detect_currency
 from nex_automat.extract.result import SourceBox
@@ -129,10 +129,35 @@ def _number_from_title(text: LabelledText) -> tuple[str, SourceBox] | None:
             if number is not None:
                 return number, hit.inline.box
             continue
-        found = text.value(hit, _marked_number)
-        if found is not None:
-            return found
+        for candidate in text.candidates(hit):
+            number = _marked_number(candidate.text)
+            if number is not None:
+                return number, candidate.box
+            if _is_bare_mark(candidate.text):
+                found = _beside_mark(text, candidate.box)
+                if found is not None:
+                    return found
     return None
+
+
+def _is_bare_mark(text: str) -> bool:
+    """A lone "č." or "No.:" under a title: the number stands further right on its row."""
+    return bool(text.strip()) and _NUMBER_MARK.fullmatch(text) is not None
+
+
+def _beside_mark(text: LabelledText, mark: SourceBox) -> tuple[str, SourceBox] | None:
+    """The nearest phrase right of a bare number mark on its row, read as a number."""
+    nearest = None
+    for line in text.lines:
+        if line.page != mark.page or line.bottom <= mark.top or line.top >= mark.bottom:
+            continue
+        for phrase in line.phrases:
+            if phrase.x0 >= mark.x1 and (nearest is None or phrase.x0 < nearest.x0):
+                nearest = phrase
+    if nearest is None:
+        return None
+    number = document_number(nearest.text)
+    return None if number is None else (number, box_of(nearest.words))
 
 
 def _marked_number(text: str) -> str | None:

@@ -23,6 +23,13 @@ _LEAD = re.compile(r"(?:[\s.:#=/]|[-–—](?!\s*\d))*")
 """Punctuation between a label and its value; a minus sign before digits is the value's."""
 _TRANSLATION = re.compile(r"[^\d:]*:")
 """The rest of a bilingual label ("Datum vystavení / Date:"): words and a colon, no value."""
+_OTHER_LANGUAGE = re.compile(
+    r"\s*/\s*[^\W\d][^\d:/]*?(?:\s*:|\s*$|(?=[-+\u2212]?\d[\d\s.,\u00a0]*[.,]\d{2}(?!\d)))"
+)
+"""The other language of a bilingual label ("K úhrade / To pay", "Datum / Date:"): words
+after a slash up to a colon, the end, or an amount run into them ("Amount due10 730,00")."""
+_TRANSLATION_GAP = re.compile(r"[^\d:/]*/[^\d:/]*")
+"""Between a label and the other language's words: a slash, no value, no colon."""
 _QUALIFIER = re.compile(r"[(\[]?\s*(?:v\s+|in\s+)?(?:eur|czk|kc|usd|€|%)\s*[)\]]?\s*:?")
 """What a label may carry after it without being a value: "K úhradě (CZK):", "Spolu v EUR"."""
 
@@ -108,6 +115,10 @@ def _words_between(phrase: Phrase, start: int, end: int) -> list[Word]:
 def _value_piece(phrase: Phrase, start: int, end: int) -> Candidate | None:
     text = phrase.text
     raw = text[start:end]
+    translation = _OTHER_LANGUAGE.match(raw)
+    if translation is not None:
+        start += translation.end()
+        raw = text[start:end]
     lead = _LEAD.match(raw)
     first = start + (lead.end() if lead else 0)
     stripped = text[first:end].rstrip(" ,;/|")
@@ -181,10 +192,14 @@ class LabelledText:
             yield below
 
     def _has_later_hit(self, hit: Hit) -> bool:
+        """Whether another label follows in the label's phrase, other than words of the same
+        label in another language ("DPH / VAT", "Variabilný symbol / Payment reference")."""
+        text = self.phrase(hit).text
         return any(
             h.line_index == hit.line_index
             and h.phrase_index == hit.phrase_index
             and h.start > hit.start
+            and not _TRANSLATION_GAP.fullmatch(text, hit.start, h.start)
             for h in self.hits
         )
 

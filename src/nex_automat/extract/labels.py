@@ -111,6 +111,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Celková suma bez DPH", "Celková částka bez DPH", "Hodnota bez DPH", "Cena bez DPH celkem",
         "Total net", "Total excl. VAT", "Total without VAT", "Subtotal", "Net total",
         "Celková hodnota netto", "Hodnota netto", "Celkem netto", "Spolu netto",
+        "Základ dane", "Základ daně", "Tax base",
     ),
     "total_vat": (
         "DPH spolu", "DPH celkem", "DPH celkom", "Celkom DPH", "Celkem DPH", "Spolu DPH",
@@ -141,6 +142,14 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Zostáva zaplatiť", "Celkem k úhradě vč. DPH", "Spolu k úhrade s DPH",
         "Amount due", "Total due", "Balance due",
     ),
+    "prepaid_amount": (
+        "Uhradené zálohou", "Uhradené zálohami", "Uhradená záloha", "Uhradené zálohy",
+        "Zaplatené zálohou", "Zaplatené zálohy", "Zaplatená záloha", "Odpočet zálohy",
+        "Odpočet záloh", "Odpočet zálohových platieb", "Zaplaceno zálohou", "Zaplaceno zálohami",
+        "Zaplacené zálohy", "Zaplacená záloha", "Uhrazeno zálohou", "Uhrazeno zálohami",
+        "Uhrazené zálohy", "Odpočet zálohových plateb", "Prijaté zálohy", "Přijaté zálohy",
+        "Advance paid", "Advances paid", "Prepaid", "Prepaid amount", "Less advance",
+    ),
     # Labels that are recognised only so that their values are never taken for another field.
     "other": (
         "Číslo účtu", "Č. účtu", "Účet", "Bankovní účet", "Bankové spojenie", "Bankovní spojení",
@@ -155,7 +164,6 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Pokladník", "Pokladňa", "Pokladna", "Obchodník", "Obchodný zástupca", "Referent",
         "Vybavuje", "Vyřizuje", "Kontakt", "Kontaktná osoba", "Kontaktní osoba",
         "Miesto určenia", "Prevzal",
-        "Uhradené zálohou", "Uhradené zálohami", "Zaplaceno zálohou", "Odpočet zálohy",
         "Záloha", "Kurz", "Zapísaná", "Zapsaná", "Zapísaný", "Spisová značka", "Oddiel",
         "Vložka", "Reference", "Poznámka", "Prenos", "Převod", "Medzisúčet", "Mezisoučet",
         "Order date",
@@ -173,7 +181,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 
 IDENTIFIER_FIELDS = ("ico", "dic", "vat_id", "iban", "bic")
 PARTY_HEADINGS = ("supplier", "customer", "delivery", "branch")
-TOTAL_FIELDS = ("total_net", "total_vat", "total_gross", "rounding", "amount_due")
+TOTAL_FIELDS = ("total_net", "total_vat", "total_gross", "rounding", "amount_due", "prepaid_amount")
 HEADER_FIELDS = (
     "number",
     "issue_date",

@@ -94,7 +94,7 @@ def read_parties(text: LabelledText) -> Parties:
     customer = _read_party(text, customer_area) if customer_area else PartyValues()
     for party, area in ((supplier, supplier_area), (customer, customer_area)):
         if area is not None and not party.values.keys() & {"ico", "dic", "vat_id"}:
-            row = _identifier_row_below(text, area)
+            row = _identifier_row_below(text, area) or _identifier_row_above(text, area)
             if row is not None:
                 _read_identifiers(text, row, party)
     if supplier_area is not None and "name" not in supplier.values:
@@ -485,14 +485,7 @@ def _identifier_row_below(text: LabelledText, area: Area) -> Area | None:
     """The identifier boxes printed under a party's column (a grid of "IČO" / "DIČ" boxes
     below the address): the first text under the column, when it holds identifier labels,
     with the line of values under them."""
-    heights = sorted(
-        p.bottom - p.top
-        for line in text.lines
-        if line.page == area.page
-        for p in line.phrases
-        if area.holds(p)
-    )
-    height = heights[len(heights) // 2] if heights else 10.0
+    height = _median_height(text, area)
     for line_index, line in enumerate(text.lines):
         if line.page != area.page or line.top <= area.bottom:
             continue
@@ -507,6 +500,37 @@ def _identifier_row_below(text: LabelledText, area: Area) -> Area | None:
             area.page, area.x0, line.top - 1, area.x1, line.bottom + _IDS_VALUE_LINES * height
         )
     return None
+
+
+def _identifier_row_above(text: LabelledText, area: Area) -> Area | None:
+    """The identifiers printed just above a party's column: a window envelope shows only
+    the name and address, so the IČO / DIČ line sits over the window frame. It is the
+    nearest text over the column, when that holds identifier labels."""
+    height = _median_height(text, area)
+    for line_index in range(len(text.lines) - 1, -1, -1):
+        line = text.lines[line_index]
+        if line.page != area.page or line.bottom > area.top:
+            continue
+        inside = [i for i, p in enumerate(line.phrases) if area.x0 <= p.x0 < area.x1]
+        if not inside:
+            continue
+        if area.top - line.bottom > _IDS_BELOW_LINES * height:
+            return None
+        if not any(_is_identifier_label(text, line_index, i) for i in inside):
+            return None
+        return Area(area.page, area.x0, line.top - 1, area.x1, line.bottom + 1)
+    return None
+
+
+def _median_height(text: LabelledText, area: Area) -> float:
+    heights = sorted(
+        p.bottom - p.top
+        for line in text.lines
+        if line.page == area.page
+        for p in line.phrases
+        if area.holds(p)
+    )
+    return heights[len(heights) // 2] if heights else 10.0
 
 
 def _read_address(

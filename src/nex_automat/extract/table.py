@@ -20,6 +20,7 @@ from nex_automat.domain.model import InvoiceWarning, Line
 from nex_automat.extract.columns import (
     DEFAULT_LABELS,
     IGNORED_FIELDS,
+    LOOSE_WORDS,
     TEXT_FIELDS,
     LabelTable,
     fold,
@@ -27,6 +28,7 @@ from nex_automat.extract.columns import (
 from nex_automat.extract.layout import Page, Phrase, TextDocument, TextLine, Word
 from nex_automat.extract.numbers import (
     detect_currency,
+    find_amounts,
     guess_decimal_separator,
     parse_amount,
     parse_percent,
@@ -118,6 +120,8 @@ ROW_KEYWORDS: tuple[tuple[str, str], ...] = (
 """Rows that are not items, by their first words: carry-over, subtotal and delivery-note
 heading rows are skipped, totals and recaps end the table."""
 
+UNIT_PRICES = ("unit_price", "gross_unit_price")
+
 _PAGE_LABEL = re.compile(r"^(?:strana|stranka|page)\s+\d+(?:\s*(?:z|/|of|zo)\s*\d+)?\b")
 
 SUBLINE_KEYS: Mapping[str, str] = {
@@ -143,6 +147,8 @@ SUBLINE_KEYS: Mapping[str, str] = {
 """Labels of the small second line of two-line items ("Kód: 10234  EAN: …  DPH 23 %")."""
 _SUBLINE_LONGEST = max(len(key.split()) for key in SUBLINE_KEYS)
 
+_DECIMALS = re.compile(r"\d[.,]\d")
+_PERCENT_VALUE = re.compile(r"(?<![\d.,])\d{1,2}(?:[.,]\d{1,2})?\s*%")
 _UNIT_WORD = re.compile(r"[^\W\d_][^\W_]{0,7}\.?(?:[23²³])?")
 _QTY_WITH_UNIT = re.compile(r"^([-+\u2212]?\d[\d\s.,\u00a0]*?[-\u2212]?)\s*([^\d\s.,].*)$")
 
@@ -266,9 +272,8 @@ def _unglued(word: Word) -> list[Word]:
     return parts
 
 
-_LOOSE_WORDS = 2
-"""Words a header cell may carry after its label when the label ends on the next line
-("Cena za MJ bez" over "DPH")."""
+_BILINGUAL_WORDS = 4
+"""Words the other language of a bilingual header cell may add ("/ Unit price incl.")."""
 
 
 def _segment(words: list[Word], labels: LabelTable) -> list[tuple[str | None, list[Word]]] | None:
@@ -276,14 +281,16 @@ def _segment(words: list[Word], labels: LabelTable) -> list[tuple[str | None, li
     label followed by a word or two that only make sense with the label line below. A
     currency tag ("[CZK]", "€") belongs to the label before it, never starts one."""
     count = len(words)
+    texts = [w.text for w in words]
     best: list[tuple[float, list[tuple[str | None, list[Word]]]] | None] = [None] * (count + 1)
     best[0] = (0.0, [])
+    reach = labels.longest + LOOSE_WORDS + _BILINGUAL_WORDS
     for end in range(1, count + 1):
-        for begin in range(max(0, end - labels.longest - _LOOSE_WORDS), end):
+        for begin in range(max(0, end - reach), end):
             before = best[begin]
-            if before is None or (end - begin > 1 and labels.is_qualifier(words[begin].text)):
+            if before is None or (end - begin > 1 and labels.is_qualifier(texts[begin])):
                 continue
-            found, loose = _label_prefix(words[begin:end], labels)
+            found, loose = labels.cell_field(texts[begin:end])
             if found is None:
                 continue
             cost = before[0] + 1 + 1.5 * loose
@@ -292,15 +299,6 @@ def _segment(words: list[Word], labels: LabelTable) -> list[tuple[str | None, li
                 best[end] = (cost, [*before[1], (found, words[begin:end])])
     result = best[count]
     return None if result is None else result[1]
-
-
-def _label_prefix(words: list[Word], labels: LabelTable) -> tuple[str | None, int]:
-    """The field the words name, possibly with up to two loose words after the label."""
-    for loose in range(min(_LOOSE_WORDS, len(words) - 1) + 1):
-        found = labels.field_of(" ".join(w.text for w in words[: len(words) - loose]))
-        if found is not None:
-            return found, loose
-    return None, 0
 
 
 def _header_band(
@@ -418,6 +416,7 @@ def _price_without_discount(columns: list[_Column]) -> None:
 def _resolve_duplicates(columns: list[_Column]) -> None:
     """One column per field: a second "price without VAT" left of the line total is the
     unit price; otherwise text fields keep their first column and numbers their last."""
+    _gross_prices(columns)
     seen: dict[str, _Column] = {}
     for column in columns:
         name = column.field
@@ -426,9 +425,10 @@ def _resolve_duplicates(columns: list[_Column]) -> None:
         if name not in seen:
             seen[name] = column
             continue
-        if name == "net_amount" and "unit_price" not in seen:
-            seen[name].field = "unit_price"
-            seen["unit_price"] = seen[name]
+        if name in SECOND_OF_PAIR and SECOND_OF_PAIR[name] not in seen:
+            first = SECOND_OF_PAIR[name]
+            seen[name].field = first
+            seen[first] = seen[name]
             seen[name] = column
         elif name in TEXT_FIELDS:
             column.field = None
@@ -442,6 +442,27 @@ def _resolve_duplicates(columns: list[_Column]) -> None:
         total.field = "gross_amount"
     elif total is not None and "gross_amount" in seen:
         total.field = "net_amount"
+
+
+SECOND_OF_PAIR: Mapping[str, str] = {
+    "net_amount": "unit_price",
+    "gross_amount": "gross_unit_price",
+    "vat_amount": "vat_rate",
+}
+"""Two columns named alike: the left one is what precedes the right one in a row. Prices
+come before line totals ("Cena bez DPH" twice, "Cena s DPH" twice), the VAT rate before
+the VAT amount ("DPH / VAT" over percentages, then "DPH / VAT amount")."""
+
+LINE_TOTALS = frozenset({"total", "gross_amount"})
+
+
+def _gross_prices(columns: list[_Column]) -> None:
+    """A price with VAT left of a line total is the unit price with VAT, not the total."""
+    for index, column in enumerate(columns):
+        if column.field == "gross_amount" and any(
+            later.field in LINE_TOTALS for later in columns[index + 1 :]
+        ):
+            column.field = "gross_unit_price"
 
 
 def _set_bands(columns: list[_Column]) -> None:
@@ -481,7 +502,7 @@ def _read_rows(lines: list[TextLine], header: _Header) -> tuple[_Table, int]:
         far = gap > max(3 * header.height, 2.5 * _median(gaps))
         subline = _subline(line) if table.items and not far else None
         keyword = None if subline else _keyword(folded, cells)
-        if _PAGE_LABEL.match(folded) or keyword == "end":
+        if _is_page_label(line) or keyword == "end":
             break
         if keyword == "skip":
             table.bottom = line.bottom
@@ -518,6 +539,11 @@ def _read_rows(lines: list[TextLine], header: _Header) -> tuple[_Table, int]:
         previous_bottom = line.bottom
         index += 1
     return table, index
+
+
+def _is_page_label(line: TextLine) -> bool:
+    """A page footer or header ("Strana 1 z 3"), alone or beside a closing note."""
+    return any(_PAGE_LABEL.match(fold(phrase.text)) for phrase in line.phrases)
 
 
 def _item_follows(lines: list[TextLine], index: int, header: _Header) -> bool:
@@ -572,7 +598,9 @@ def _median(values: list[float]) -> float:
 
 def _keyword(folded: str, cells: dict[str, list[Word]]) -> str | None:
     quantity = _quantity(_text(cells.get("quantity")), None)[0]
-    if quantity is not None and _amount(cells.get("unit_price"), None) is not None:
+    if quantity is not None and any(
+        _amount(cells.get(name), None) is not None for name in UNIT_PRICES
+    ):
         return None
     for prefix, action in ROW_KEYWORDS:
         if folded.startswith(prefix) and folded[len(prefix) : len(prefix) + 1] in ("", " "):
@@ -621,6 +649,9 @@ def _split_phrase(phrase: Phrase, columns: list[_Column]) -> list[tuple[_Column,
     bands = [_band_of(w.x0, w.x1, columns) for w in phrase.words]
     if all(band is bands[0] for band in bands):
         return [(bands[0], phrase.words)]
+    amounts = _amount_groups(phrase)
+    if amounts is not None:
+        return [(_band_of(group[0].x0, group[-1].x1, columns), group) for group in amounts]
     parts: list[tuple[_Column, list[Word]]] = []
     for word, band in zip(phrase.words, bands, strict=True):
         column = band
@@ -631,6 +662,36 @@ def _split_phrase(phrase: Phrase, columns: list[_Column]) -> list[tuple[_Column,
         else:
             parts.append((column, [word]))
     return parts
+
+
+def _amount_groups(phrase: Phrase) -> list[list[Word]] | None:
+    """Numbers set so close they form one phrase ("21 % 5 198,35 Kč 1 091,65 Kč"), one
+    word group per amount or percentage with its currency, when the phrase holds nothing
+    else."""
+    text = phrase.text
+    if not (text[:1].isdigit() or text[:1] in "-+\u2212"):
+        return None
+    if len(_DECIMALS.findall(text)) + text.count("%") < 2:
+        return None
+    spans = sorted(
+        [(a.start, a.end) for a in find_amounts(text)]
+        + [(m.start(), m.end()) for m in _PERCENT_VALUE.finditer(text)]
+    )
+    if len(spans) < 2:
+        return None
+    groups: list[list[Word]] = [[] for _ in spans]
+    offset = 0
+    for word in phrase.words:
+        end = offset + len(word.text)
+        inside = [i for i, (a, b) in enumerate(spans) if a < end and offset < b]
+        if inside:
+            groups[inside[0]].append(word)
+        elif detect_currency(word.text) is not None and offset >= spans[0][0]:
+            groups[max(i for i, (a, _) in enumerate(spans) if a <= offset)].append(word)
+        else:
+            return None
+        offset = end + 1
+    return [group for group in groups if group]
 
 
 def _spills_from_description(
@@ -718,6 +779,7 @@ def _to_line_items(
     warnings: list[InvoiceWarning] = []
     provenance: Provenance = {}
     _settle_total(items, separator)
+    _settle_rate(items)
     for item in items:
         read = _read_item(item, len(lines) + 1, separator)
         if read is None:
@@ -751,6 +813,17 @@ def _settle_total(items: list[_Item], separator: str | None) -> None:
     name = "net_amount" if net_votes * 2 > len(with_total) else "gross_amount"
     for item in with_total:
         item.cells[name] = item.cells.pop("total")
+
+
+def _settle_rate(items: list[_Item]) -> None:
+    """A "DPH" column holding percentages is the VAT rate, not the VAT amount."""
+    cells = [item.cells["vat_amount"] for item in items if "vat_amount" in item.cells]
+    if not cells or any("vat_rate" in item.cells for item in items):
+        return
+    if sum(_text(words).endswith("%") for words in cells) * 2 > len(cells):
+        for item in items:
+            if "vat_amount" in item.cells:
+                item.cells["vat_rate"] = item.cells.pop("vat_amount")
 
 
 def _read_item(

@@ -15,7 +15,7 @@ from decimal import Decimal
 from nex_automat.domain.model import VatRow
 from nex_automat.extract.labelled import LabelledText, box_of
 from nex_automat.extract.labels import TOTAL_FIELDS, compact_key, fold
-from nex_automat.extract.layout import Phrase
+from nex_automat.extract.layout import Phrase, Word
 from nex_automat.extract.numbers import find_amounts, parse_percent
 from nex_automat.extract.result import SourceBox
 
@@ -45,9 +45,13 @@ _SPAN_MARGIN = 2.0
 """How far (in line heights) a recap cell may stand outside the span of its header."""
 _CURRENCY_WORDS = re.compile(r"\(?\b(v\s+)?(eur|czk|kc|usd)\b\)?|[€()]")
 _INLINE_RECAP = re.compile(
-    r"(?P<kind>zaklad(?:\s+(?:dph|dane))?|(?:(?:spolu|celkem|celkom|suma)\s+)?bez\s+dph|dph|vat|base)"
+    r"(?P<kind>zaklad(?:\s+(?:dph|dane|dane))?|(?:(?:spolu|celkem|celkom|suma)\s+)?bez\s+dph"
+    r"|dph|vat|base|(?<!\w)dan)"
+    r"(?:\s+(?:v|pri|pro|pre)\s+(?:sadzbe|sazbe|sadzbu|sazbu))?"
     r"\s*(?P<rate>\d{1,2}(?:[.,]\d{1,2})?)\s*%"
 )
+_BASE_KINDS = ("zaklad", "bez", "spolu", "celkem", "celkom", "suma", "base")
+"""How a recap line's label naming the base starts; the others name the VAT."""
 
 
 @dataclass(slots=True)
@@ -73,22 +77,64 @@ def _column_of(text: str) -> str | None:
     return _RECAP_COLUMN_KEYS.get(key)
 
 
+_DECIMALS = re.compile(r"\d[.,]\d")
+"""Digits around a decimal separator: a phrase with fewer than two holds at most one amount
+worth splitting off."""
+_RECAP_LONGEST = max(len(key.split()) for key in _RECAP_COLUMN_KEYS)
+
+
 def _header_columns(phrases: Sequence[Phrase]) -> list[tuple[Phrase, str | None]]:
     """Each phrase of a possible recap header with its column, left to right.
 
     A heading is named once: a second "DPH:" on the line belongs to the text beside the
     recap, and so does anything ending with a colon (a label, not a column heading).
+    Bilingual headings set close together ("Sadzba DPH / VAT rate Základ / Base") come as
+    one phrase and are split into their headings.
     """
     columns: list[tuple[Phrase, str | None]] = []
     seen: set[str] = set()
-    for phrase in phrases:
-        column = None if phrase.text.rstrip().endswith(":") else _column_of(phrase.text)
-        if column in seen:
-            column = None
-        if column is not None:
-            seen.add(column)
-        columns.append((phrase, column))
+    for whole in phrases:
+        if whole.text.rstrip().endswith(":"):
+            pieces: list[tuple[Phrase, str | None]] = [(whole, None)]
+        else:
+            column = _column_of(whole.text)
+            split = _bilingual_headings(whole) if column is None and " / " in whole.text else None
+            pieces = split or [(whole, column)]
+        for phrase, named in pieces:
+            column = None if named in seen else named
+            if column is not None:
+                seen.add(column)
+            columns.append((phrase, column))
     return columns
+
+
+def _bilingual_headings(phrase: Phrase) -> list[tuple[Phrase, str | None]] | None:
+    """The headings of a phrase made of "Slovak / English" recap headings only, or None."""
+    words = phrase.words
+    pieces: list[tuple[Phrase, str | None]] = []
+    start = 0
+    while start < len(words):
+        found = _heading_at(words, start)
+        if found is None:
+            return None
+        end, column = found
+        if end < len(words) and words[end].text == "/":
+            translation = _heading_at(words, end + 1)
+            end = translation[0] if translation is not None else min(end + 2, len(words))
+        pieces.append((Phrase(words[start:end]), column))
+        start = end
+    return pieces
+
+
+def _heading_at(words: Sequence[Word], start: int) -> tuple[int, str] | None:
+    """The longest recap heading starting at word ``start``: where it ends, its column."""
+    for end in range(min(len(words), start + _RECAP_LONGEST), start, -1):
+        if words[end - 1].text == "/":
+            continue
+        column = _column_of(" ".join(w.text for w in words[start:end]))
+        if column is not None:
+            return end, column
+    return None
 
 
 def _is_total_row(text: str) -> bool:
@@ -102,6 +148,9 @@ def read_totals(text: LabelledText, *, decimal_separator: str | None = None) -> 
     recap_lines = _read_recap_lines(text, totals, decimal_separator, claimed)
     claimed |= recap_lines
     _read_labelled_totals(text, totals, decimal_separator, claimed)
+    if "prepaid_amount" in totals.values:
+        # Printed as a deduction ("-340,00"); the invoice keeps what was paid.
+        totals.values["prepaid_amount"] = abs(totals.values["prepaid_amount"])
     if recap_lines and len(totals.vat_breakdown) == 1:
         _single_rate_totals(totals)
     return totals
@@ -135,7 +184,8 @@ def _read_recap_tables(text: LabelledText, totals: Totals, separator: str | None
             continue
         rows = _recap_rows(text, index, columns, separator, totals)
         if rows:
-            claimed |= {(index, i) for i, (_, c) in enumerate(columns) if c is not None}
+            named = [piece.words[0] for piece, c in columns if c is not None]
+            claimed |= {(index, i) for i, p in enumerate(line.phrases) if _holds(p, named)}
             claimed |= rows
     return claimed
 
@@ -160,8 +210,10 @@ def _recap_rows(
             break
         if not any(left <= p.x0 and p.x1 <= right for p in line.phrases):
             continue  # a line of the text beside the recap (the totals block)
-        cells = _cells(line.phrases, header)
-        used = {(index, i) for i, p in enumerate(line.phrases) if p in cells.values()}
+        pieces = [piece for p in line.phrases for piece in _split_amounts(p, separator)]
+        cells = _cells(pieces, header)
+        firsts = [cell.words[0] for cell in cells.values()]
+        used = {(index, i) for i, p in enumerate(line.phrases) if _holds(p, firsts)}
         rate_cell = cells.get("rate")
         if rate_cell is not None and _is_total_row(rate_cell.text):
             _put_row_totals(cells, separator, totals)
@@ -192,6 +244,27 @@ def _recap_rows(
         rows |= used
         last_bottom = line.bottom
     return rows
+
+
+def _holds(phrase: Phrase, words: Sequence[Word]) -> bool:
+    return any(word is mine for word in words for mine in phrase.words)
+
+
+def _split_amounts(phrase: Phrase, separator: str | None) -> list[Phrase]:
+    """A row phrase holding several amounts set close together ("-4 800,00 Kč -576,00 Kč")
+    as one phrase per amount, so each lands under its own column."""
+    if len(_DECIMALS.findall(phrase.text)) < 2:
+        return [phrase]
+    found = find_amounts(phrase.text, separator)
+    if len(found) < 2:
+        return [phrase]
+    groups: list[list[Word]] = [[] for _ in found]
+    offset = 0
+    for word in phrase.words:
+        owner = max((i for i, amount in enumerate(found) if amount.start <= offset), default=0)
+        groups[owner].append(word)
+        offset += len(word.text) + 1
+    return [Phrase(group) for group in groups if group]
 
 
 def _cells(phrases: Sequence[Phrase], header: list[tuple[Phrase, str | None]]) -> dict[str, Phrase]:
@@ -244,7 +317,7 @@ def _read_recap_lines(
                 continue
             for kind, rate, value, cell in _recap_pieces(line.phrases, phrase_index, separator):
                 row = rows.setdefault(rate, VatRow(rate=rate))
-                name = "vat" if kind in {"dph", "vat"} else "base"
+                name = "base" if kind.startswith(_BASE_KINDS) else "vat"
                 setattr(row, name, value)
                 boxes[(rate, name)] = box_of(line.phrases[cell].words)
                 used |= {(line_index, phrase_index), (line_index, cell)}
