@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from nex_automat.errors import DocumentTooLarge, EmptyDocument
-from nex_automat.pipeline.duplicates import original_invoice_id
 from nex_automat.extract.media import require_media_type
+from nex_automat.pipeline.duplicates import original_invoice_id
 from nex_automat.pipeline.process import PROCESS_JOB
 from nex_automat.store.db import Database
 from nex_automat.store.documents import (
