@@ -17,7 +17,13 @@ from nex_automat.domain.identifiers import (
     normalise_vat_id,
 )
 from nex_automat.domain.model import Party
-from nex_automat.formats.codes import EAS_SK_DIC, EAS_VAT_SCHEMES, ICO_COUNTRIES, ICO_SCHEMES
+from nex_automat.formats.codes import (
+    EAS_SK_DIC,
+    EAS_VAT_BY_COUNTRY,
+    EAS_VAT_SCHEMES,
+    ICO_COUNTRIES,
+    ICO_SCHEMES,
+)
 
 SchemedId = tuple[str | None, str]
 """A scheme attribute (or ``None``) and the identifier's text."""
@@ -61,3 +67,15 @@ def bic_or_text(text: str | None) -> str | None:
 
 def vat_id_or_text(text: str | None) -> str | None:
     return None if text is None else normalise_vat_id(text) or text
+
+
+def endpoint_of(party: Party) -> tuple[str, str] | None:
+    """The Peppol electronic address a writer gives a party: (EAS scheme, identifier).
+
+    Slovak participants are addressed by DIČ; others by their country's VAT scheme.
+    """
+    if party.dic is not None:
+        return EAS_SK_DIC, party.dic
+    if party.vat_id is not None and party.vat_id[:2] in EAS_VAT_BY_COUNTRY:
+        return EAS_VAT_BY_COUNTRY[party.vat_id[:2]], party.vat_id
+    return None

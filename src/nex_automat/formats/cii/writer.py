@@ -20,14 +20,13 @@ from lxml import etree
 from nex_automat.domain.model import AllowanceCharge, DocumentType, Invoice, Line, Party, VatRow
 from nex_automat.domain.money import to_cents, total
 from nex_automat.formats.codes import (
-    EAS_SK_DIC,
-    EAS_VAT_BY_COUNTRY,
     GTIN_SCHEME,
     TYPE_CODE_WRITTEN,
     unit_code,
     vat_category_for,
 )
 from nex_automat.formats.essentials import require_essentials
+from nex_automat.formats.parties import endpoint_of
 from nex_automat.formats.signs import negated
 from nex_automat.formats.ubl.writer import reported_vat_rows
 from nex_automat.formats.xmlbuild import ElementMaker, plain
@@ -172,15 +171,6 @@ def _settlement(element: _Element, invoice: Invoice) -> None:
 # --- parties and payment --------------------------------------------------------------
 
 
-def _endpoint(party: Party) -> tuple[str, str] | None:
-    """Slovak participants are addressed by DIČ; others by their country's VAT scheme."""
-    if party.dic is not None:
-        return EAS_SK_DIC, party.dic
-    if party.vat_id is not None and party.vat_id[:2] in EAS_VAT_BY_COUNTRY:
-        return EAS_VAT_BY_COUNTRY[party.vat_id[:2]], party.vat_id
-    return None
-
-
 def _party(element: _Element, party: Party) -> None:
     _optional(element, "ram:Name", party.name)
     if party.ico is not None:
@@ -191,7 +181,7 @@ def _party(element: _Element, party: Party) -> None:
         _optional(address, "ram:LineOne", party.street)
         _optional(address, "ram:CityName", party.city)
         _add(address, "ram:CountryID", party.country)
-    endpoint = _endpoint(party)
+    endpoint = endpoint_of(party)
     if endpoint is not None:
         communication = _add(element, "ram:URIUniversalCommunication")
         _add(communication, "ram:URIID", endpoint[1], schemeID=endpoint[0])

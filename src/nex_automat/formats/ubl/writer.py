@@ -26,8 +26,6 @@ from nex_automat.domain.model import (
 )
 from nex_automat.domain.money import to_cents, total
 from nex_automat.formats.codes import (
-    EAS_SK_DIC,
-    EAS_VAT_BY_COUNTRY,
     GTIN_SCHEME,
     PAYMENT_CREDIT_TRANSFER,
     PAYMENT_NOT_DEFINED,
@@ -37,6 +35,7 @@ from nex_automat.formats.codes import (
     vat_category_for,
 )
 from nex_automat.formats.essentials import require_essentials
+from nex_automat.formats.parties import endpoint_of
 from nex_automat.formats.signs import negated
 from nex_automat.formats.ubl.codes import (
     CAC,
@@ -164,18 +163,9 @@ def _tax_exchange_rate(root: _Element, invoice: Invoice) -> None:
 # --- parties and payment --------------------------------------------------------------
 
 
-def _endpoint(party: Party) -> tuple[str, str] | None:
-    """Slovak participants are addressed by DIČ; others by their country's VAT scheme."""
-    if party.dic is not None:
-        return EAS_SK_DIC, party.dic
-    if party.vat_id is not None and party.vat_id[:2] in EAS_VAT_BY_COUNTRY:
-        return EAS_VAT_BY_COUNTRY[party.vat_id[:2]], party.vat_id
-    return None
-
-
 def _party(holder: _Element, party: Party) -> None:
     element = _add(holder, "cac:Party")
-    endpoint = _endpoint(party)
+    endpoint = endpoint_of(party)
     if endpoint is not None:
         _add(element, "cbc:EndpointID", endpoint[1], schemeID=endpoint[0])
     if party.name is not None:
