@@ -7,6 +7,7 @@ live side by side on one machine.
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,8 +34,9 @@ from nex_automat.store.invoices import (
     get_invoice_for_document,
     list_invoices,
 )
-from nex_automat.store.models import DocumentSource, InvoiceStatus
+from nex_automat.store.models import DocumentSource, InvoiceStatus, Role
 from nex_automat.store.tenants import get_tenant
+from nex_automat.store.users import create_user
 from nex_automat.web.views import invoice_detail_json, invoice_summary_json
 
 DataDir = Annotated[
@@ -54,6 +56,8 @@ err = Console(stderr=True)
 invoices_app = typer.Typer(help="Look at stored invoices.", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys for the HTTP API.", no_args_is_help=True)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
+user_app = typer.Typer(help="People who sign in to the review workspace.", no_args_is_help=True)
+PASSWORD_VARIABLE = "NEX_PASSWORD"
 
 
 def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
@@ -313,9 +317,44 @@ def db_upgrade(data_dir: DataDir = None) -> None:
         db.dispose()
 
 
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Argument(help="The name to sign in with.")],
+    role: Annotated[Role, typer.Option(help="What the user may do.")],
+    data_dir: DataDir = None,
+    tenant: TenantOption = None,
+    language: Annotated[str, typer.Option(help="UI language: sk or en.")] = "sk",
+) -> None:
+    """Create a user; the password comes from NEX_PASSWORD or is asked for twice."""
+    settings = _settings(data_dir)
+    password = os.environ.get(PASSWORD_VARIABLE) or typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True, err=True
+    )
+    db = open_database(settings.effective_database_url())
+    try:
+        db.upgrade()
+        with db.session() as session:
+            user = create_user(
+                session,
+                tenant_id=tenant or settings.default_tenant,
+                username=username,
+                password=password,
+                role=role,
+                language=language,
+            )
+            name, tenant_id = user.username, user.tenant_id
+    except NexError as exc:
+        err.print(f"[red]{exc.code}:[/red] {exc.message}")
+        raise typer.Exit(2) from exc
+    finally:
+        db.dispose()
+    err.print(f"user {name} ({role}) created in tenant {tenant_id}")
+
+
 def register(app: typer.Typer) -> None:
     for command in (init, serve, ingest):
         app.command()(command)
     app.add_typer(invoices_app, name="invoices")
     app.add_typer(apikey_app, name="apikey")
     app.add_typer(db_app, name="db")
+    app.add_typer(user_app, name="user")

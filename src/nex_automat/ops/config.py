@@ -135,6 +135,10 @@ class Settings(BaseSettings):
     workers: PositiveInt = 2
     templates_dir: Path | None = None
     default_tenant: str = "default"
+    secure_cookies: bool = False
+    """Mark the sign-in cookie ``Secure``: set it when the UI is served over https."""
+    session_hours: PositiveInt = 12
+    """How long a sign-in lasts before the user must sign in again."""
     mailboxes: list[MailboxSettings] = []
     folders: list[FolderSettings] = []
 

@@ -10,13 +10,26 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any, get_type_hints
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Numeric,
+    Select,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from nex_automat.domain.model import (
@@ -383,44 +396,108 @@ def _conditions(filters: InvoiceFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def encode_cursor(created_at: datetime, invoice_id: str) -> str:
-    raw = f"{created_at.isoformat()}|{invoice_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+class InvoiceSort(StrEnum):
+    """Columns the list can be ordered by; ``received`` (newest first) is the default."""
+
+    RECEIVED = "received"
+    ISSUE_DATE = "issue_date"
+    DUE_DATE = "due_date"
+    NUMBER = "number"
+    SUPPLIER = "supplier"
+    TOTAL = "total"
+    STATUS = "status"
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
+_NO_DATE = date(1, 1, 1)
+_NO_AMOUNT = Decimal("-1000000000000000")
+
+_SORT_KEYS: dict[InvoiceSort, tuple[ColumnElement[Any], Callable[[str], Any]]] = {
+    InvoiceSort.RECEIVED: (InvoiceRecord.created_at, datetime.fromisoformat),
+    InvoiceSort.ISSUE_DATE: (
+        func.coalesce(InvoiceRecord.issue_date, literal(_NO_DATE, Date)),
+        date.fromisoformat,
+    ),
+    InvoiceSort.DUE_DATE: (
+        func.coalesce(InvoiceRecord.due_date, literal(_NO_DATE, Date)),
+        date.fromisoformat,
+    ),
+    InvoiceSort.NUMBER: (func.coalesce(InvoiceRecord.number, ""), str),
+    InvoiceSort.SUPPLIER: (func.coalesce(func.lower(InvoiceRecord.supplier_name), ""), str),
+    InvoiceSort.TOTAL: (
+        func.coalesce(as_number(InvoiceRecord.total_gross), literal(_NO_AMOUNT, Numeric())),
+        Decimal,
+    ),
+    InvoiceSort.STATUS: (InvoiceRecord.status, str),
+}
+"""Sort key → (SQL expression without NULLs, parser of its value in a cursor).
+
+Missing values sort as the smallest, so the key is total and a keyset cursor of
+``(value, id)`` walks every row once.
+"""
+
+
+def _cursor_text(value: Any) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def encode_cursor(sort: InvoiceSort, descending: bool, value: Any, invoice_id: str) -> str:
+    raw = json.dumps([str(sort), descending, _cursor_text(value), invoice_id])
+    return base64.urlsafe_b64encode(raw.encode()).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: InvoiceSort, descending: bool) -> tuple[Any, str]:
+    """The sort value and id a page ended at; the cursor must come from the same ordering."""
+    refused = InvalidCursor(f"not a cursor from a previous page of this list: {cursor!r}")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, invoice_id = raw.split("|", 1)
-        created_at = datetime.fromisoformat(stamp)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidCursor(f"not a cursor from a previous page: {cursor!r}") from None
-    if created_at.tzinfo is None:
-        raise InvalidCursor(f"not a cursor from a previous page: {cursor!r}")
-    return created_at, invoice_id
+        key, was_descending, text, invoice_id = json.loads(raw)
+        if key != str(sort) or was_descending is not descending:
+            raise refused
+        value = _SORT_KEYS[sort][1](text)
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, InvalidOperation):
+        raise refused from None
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise refused
+    return value, str(invoice_id)
 
 
 def list_invoices(
-    session: Session, filters: InvoiceFilter, *, limit: int = 50, cursor: str | None = None
+    session: Session,
+    filters: InvoiceFilter,
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+    sort: InvoiceSort = InvoiceSort.RECEIVED,
+    descending: bool = True,
 ) -> InvoicePage:
-    """Newest first, ``limit`` at a time, keyed on ``(created_at, id)`` so deep pages stay fast.
+    """``limit`` invoices at a time in ``sort`` order, newest received first by default.
 
-    The items come without their lines; use :func:`get_invoice` for one invoice in full.
+    Pages are keyed on ``(sort value, id)``, never an offset, so deep pages stay fast;
+    the default order walks the ``(tenant_id, created_at, id)`` index. The items come
+    without their lines; use :func:`get_invoice` for one invoice in full.
     """
     require_tenant(session)
-    query = select(InvoiceRecord).where(*_conditions(filters))
+    key = _SORT_KEYS[InvoiceSort(sort)][0]
+    query = select(InvoiceRecord, key.label("sort_value")).where(*_conditions(filters))
     if cursor is not None:
-        created_at, invoice_id = decode_cursor(cursor)
-        query = query.where(
-            tuple_(InvoiceRecord.created_at, InvoiceRecord.id) < tuple_(created_at, invoice_id)
-        )
-    query = query.order_by(InvoiceRecord.created_at.desc(), InvoiceRecord.id.desc())
-    rows = list(session.scalars(query.limit(limit + 1)))
-    items = rows[:limit]
+        value, invoice_id = decode_cursor(cursor, InvoiceSort(sort), descending)
+        position = tuple_(key, InvoiceRecord.id)
+        after = tuple_(literal(value, key.type), invoice_id)
+        query = query.where(position < after if descending else position > after)
+    if descending:
+        query = query.order_by(key.desc(), InvoiceRecord.id.desc())
+    else:
+        query = query.order_by(key.asc(), InvoiceRecord.id.asc())
+    rows = [(row[0], row[1]) for row in session.execute(query.limit(limit + 1))]
+    items = [record for record, _ in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
-        last = items[-1]
-        next_cursor = encode_cursor(last.created_at, last.id)
+        last, last_value = rows[limit - 1]
+        next_cursor = encode_cursor(InvoiceSort(sort), descending, last_value, last.id)
     return InvoicePage(items=items, next_cursor=next_cursor)
 
 

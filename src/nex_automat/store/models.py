@@ -89,6 +89,14 @@ class InvoiceStatus(StrEnum):
     DUPLICATE = "duplicate"
 
 
+class Role(StrEnum):
+    """What a person may do; :mod:`nex_automat.web.ui.roles` says which role allows what."""
+
+    OPERATOR = "operator"
+    APPROVER = "approver"
+    ADMIN = "admin"
+
+
 class JobState(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
@@ -300,3 +308,37 @@ class Job(TenantOwned, Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class User(TenantOwned, Base):
+    """A person who signs in to the review workspace; the username is unique installation-wide."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("username"), Index(None, "tenant_id", "username"))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(100))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2), default="sk")
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class UserSession(Base):
+    """A signed-in browser; deleting the row signs it out at once.
+
+    ``id`` is the SHA-256 of the cookie's secret, so the table alone lets no one sign in.
+    Not tenant-owned: it is looked up before the tenant is known, like an API key.
+    """
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index(None, "user_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,6 +15,7 @@ from nex_automat.pipeline.services import Services
 from nex_automat.web import api_documents, api_invoices, health, n8n
 from nex_automat.web.errors import install_error_handlers
 from nex_automat.web.limits import BodyLimit, BodyLimits
+from nex_automat.web.ui import mount_ui
 
 DESCRIPTION = """\
 Supplier invoices in, checked structured data out.
@@ -32,6 +33,7 @@ def create_app(services: Services) -> FastAPI:
     limits = BodyLimits(upload_max_bytes=services.settings.upload_max_bytes)
     for router in (health.router, n8n.router, api_documents.router, api_invoices.router):
         app.include_router(router)
+    mount_ui(app)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit_for=limits.for_path)
     return app

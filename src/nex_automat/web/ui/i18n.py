@@ -1,0 +1,402 @@
+"""The workspace's languages: Slovak (default) and English, strings and number/date formats.
+
+Every string a page shows comes from :data:`CATALOGUES` by key, so a page cannot show an
+untranslated string without a test noticing (both catalogues must have the same keys).
+Placeholders are ``str.format`` fields: ``t("inbox.showing", count=3)``.
+
+Numbers and dates follow each language's custom: Slovak ``1 234,56`` and ``16. 9. 2025``,
+English ``1,234.56`` and ``16 Sep 2025``. Slovak groups thousands with a no-break space
+(U+00A0) and its dates use no-break spaces too, so neither is split across lines in a
+narrow table cell. Amounts keep every decimal place they have and get at least two.
+Timestamps are shown in the office's time zone, :data:`DISPLAY_ZONE`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from nex_automat.store.users import LANGUAGES
+
+DEFAULT_LANGUAGE = LANGUAGES[0]
+DISPLAY_ZONE = ZoneInfo("Europe/Bratislava")
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True, slots=True)
+class NumberStyle:
+    group: str
+    decimal: str
+
+
+NUMBER_STYLES: dict[str, NumberStyle] = {
+    "sk": NumberStyle(group=NBSP, decimal=","),
+    "en": NumberStyle(group=",", decimal="."),
+}
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+SK: dict[str, str] = {
+    "app.name": "NEX Automat",
+    "app.skip": "Preskočiť na obsah",
+    "nav.label": "Hlavná navigácia",
+    "nav.inbox": "Doručené",
+    "nav.admin": "Správa",
+    "nav.signed_in_as": "Prihlásený: {username} ({role})",
+    "nav.logout": "Odhlásiť",
+    "nav.language": "Jazyk",
+    "language.sk": "Slovensky",
+    "language.en": "English",
+    "role.operator": "operátor",
+    "role.approver": "schvaľovateľ",
+    "role.admin": "správca",
+    "login.title": "Prihlásenie",
+    "login.username": "Používateľské meno",
+    "login.password": "Heslo",
+    "login.submit": "Prihlásiť sa",
+    "login.failed": "Nesprávne meno alebo heslo.",
+    "login.too_many": ("Príliš veľa neúspešných pokusov. Skúste to znova o {minutes} min."),
+    "status.all": "Všetky",
+    "status.needs_review": "Na kontrolu",
+    "status.new": "Nové",
+    "status.approved": "Schválené",
+    "status.exported": "Exportované",
+    "status.rejected": "Zamietnuté",
+    "status.failed": "Chybné",
+    "status.duplicate": "Duplicity",
+    "inbox.title": "Doručené faktúry",
+    "inbox.tabs": "Stav faktúr",
+    "inbox.filters": "Filtre",
+    "inbox.search": "Hľadať",
+    "inbox.search_hint": "Číslo, dodávateľ alebo text položky (skratka /)",
+    "inbox.supplier": "Dodávateľ",
+    "inbox.issued_from": "Vystavené od",
+    "inbox.issued_to": "Vystavené do",
+    "inbox.amount_min": "Suma od",
+    "inbox.amount_max": "Suma do",
+    "inbox.warnings": "Upozornenia",
+    "inbox.warnings_any": "Všetky",
+    "inbox.warnings_yes": "S upozorneniami",
+    "inbox.warnings_no": "Bez upozornení",
+    "inbox.apply": "Filtrovať",
+    "inbox.clear": "Zrušiť filtre",
+    "inbox.invalid_amount": "Suma „{value}“ nie je číslo; filter sa nepoužil.",
+    "inbox.invalid_date": "Dátum „{value}“ nie je platný; filter sa nepoužil.",
+    "inbox.empty": "Žiadne faktúry nezodpovedajú filtru.",
+    "inbox.next": "Ďalšia strana",
+    "inbox.first": "Prvá strana",
+    "inbox.keyboard": "Klávesy: ↑/↓ výber, Enter otvorí, / hľadanie.",
+    "inbox.table": "Zoznam faktúr",
+    "inbox.sorted_asc": "zoradené vzostupne",
+    "inbox.sorted_desc": "zoradené zostupne",
+    "inbox.reprocess_queued": "Dokument bol zaradený na nové spracovanie.",
+    "column.received": "Prijaté",
+    "column.number": "Číslo",
+    "column.supplier": "Dodávateľ",
+    "column.issue_date": "Vystavené",
+    "column.due_date": "Splatné",
+    "column.total": "Suma s DPH",
+    "column.status": "Stav",
+    "column.warnings": "Upozornenia",
+    "failed.title": "Nespracované dokumenty",
+    "failed.empty": "Žiadne nespracované dokumenty.",
+    "failed.file": "Súbor",
+    "failed.received": "Prijatý",
+    "failed.error": "Chyba",
+    "failed.reprocess": "Spracovať znova",
+    "failed.more": "Ďalšie dokumenty",
+    "invoice.title": "Faktúra {number}",
+    "invoice.no_number": "bez čísla",
+    "invoice.back": "Späť na zoznam",
+    "invoice.header": "Hlavička",
+    "invoice.supplier": "Dodávateľ",
+    "invoice.customer": "Odberateľ",
+    "invoice.lines": "Položky",
+    "invoice.totals": "Súčty",
+    "invoice.warnings": "Upozornenia",
+    "invoice.no_lines": "Faktúra nemá položky.",
+    "field.document_type": "Typ dokladu",
+    "field.number": "Číslo faktúry",
+    "field.issue_date": "Dátum vystavenia",
+    "field.tax_point_date": "Dátum dodania",
+    "field.due_date": "Dátum splatnosti",
+    "field.currency": "Mena",
+    "field.variable_symbol": "Variabilný symbol",
+    "field.constant_symbol": "Konštantný symbol",
+    "field.order_reference": "Objednávka",
+    "field.status": "Stav",
+    "field.name": "Názov",
+    "field.ico": "IČO",
+    "field.dic": "DIČ",
+    "field.vat_id": "IČ DPH",
+    "field.street": "Ulica",
+    "field.city": "Mesto",
+    "field.postal_code": "PSČ",
+    "field.country": "Krajina",
+    "field.iban": "IBAN",
+    "field.total_net": "Základ",
+    "field.total_vat": "DPH",
+    "field.total_gross": "Spolu s DPH",
+    "field.amount_due": "K úhrade",
+    "line.position": "Č.",
+    "line.description": "Popis",
+    "line.quantity": "Množstvo",
+    "line.unit": "MJ",
+    "line.unit_price": "Jedn. cena",
+    "line.discount_percent": "Zľava %",
+    "line.vat_rate": "DPH %",
+    "line.net_amount": "Základ",
+    "line.gross_amount": "Spolu",
+    "admin.title": "Správa",
+    "admin.users": "Používatelia",
+    "admin.username": "Meno",
+    "admin.role": "Rola",
+    "admin.language": "Jazyk",
+    "admin.last_login": "Posledné prihlásenie",
+    "admin.state": "Stav",
+    "admin.active": "aktívny",
+    "admin.disabled": "zablokovaný",
+    "error.title": "Chyba",
+    "error.not_found": "Stránka alebo záznam neexistuje.",
+    "error.forbidden": "Na túto akciu nemáte oprávnenie.",
+    "error.csrf": ("Formulár vypršal alebo neprišiel z tejto aplikácie. Načítajte stránku znova."),
+    "error.back": "Späť na doručené",
+    "value.none": "—",
+}
+
+EN: dict[str, str] = {
+    "app.name": "NEX Automat",
+    "app.skip": "Skip to content",
+    "nav.label": "Main navigation",
+    "nav.inbox": "Inbox",
+    "nav.admin": "Admin",
+    "nav.signed_in_as": "Signed in: {username} ({role})",
+    "nav.logout": "Sign out",
+    "nav.language": "Language",
+    "language.sk": "Slovensky",
+    "language.en": "English",
+    "role.operator": "operator",
+    "role.approver": "approver",
+    "role.admin": "admin",
+    "login.title": "Sign in",
+    "login.username": "Username",
+    "login.password": "Password",
+    "login.submit": "Sign in",
+    "login.failed": "Wrong username or password.",
+    "login.too_many": "Too many failed attempts. Try again in {minutes} min.",
+    "status.all": "All",
+    "status.needs_review": "Needs review",
+    "status.new": "New",
+    "status.approved": "Approved",
+    "status.exported": "Exported",
+    "status.rejected": "Rejected",
+    "status.failed": "Failed",
+    "status.duplicate": "Duplicates",
+    "inbox.title": "Invoice inbox",
+    "inbox.tabs": "Invoice status",
+    "inbox.filters": "Filters",
+    "inbox.search": "Search",
+    "inbox.search_hint": "Number, supplier or line text (shortcut /)",
+    "inbox.supplier": "Supplier",
+    "inbox.issued_from": "Issued from",
+    "inbox.issued_to": "Issued to",
+    "inbox.amount_min": "Amount from",
+    "inbox.amount_max": "Amount to",
+    "inbox.warnings": "Warnings",
+    "inbox.warnings_any": "Any",
+    "inbox.warnings_yes": "With warnings",
+    "inbox.warnings_no": "Without warnings",
+    "inbox.apply": "Filter",
+    "inbox.clear": "Clear filters",
+    "inbox.invalid_amount": "Amount “{value}” is not a number; the filter was not applied.",
+    "inbox.invalid_date": "Date “{value}” is not valid; the filter was not applied.",
+    "inbox.empty": "No invoices match the filter.",
+    "inbox.next": "Next page",
+    "inbox.first": "First page",
+    "inbox.keyboard": "Keys: ↑/↓ select, Enter opens, / searches.",
+    "inbox.table": "Invoice list",
+    "inbox.sorted_asc": "sorted ascending",
+    "inbox.sorted_desc": "sorted descending",
+    "inbox.reprocess_queued": "The document was queued for processing again.",
+    "column.received": "Received",
+    "column.number": "Number",
+    "column.supplier": "Supplier",
+    "column.issue_date": "Issued",
+    "column.due_date": "Due",
+    "column.total": "Total incl. VAT",
+    "column.status": "Status",
+    "column.warnings": "Warnings",
+    "failed.title": "Documents that could not be processed",
+    "failed.empty": "No failed documents.",
+    "failed.file": "File",
+    "failed.received": "Received",
+    "failed.error": "Error",
+    "failed.reprocess": "Reprocess",
+    "failed.more": "More documents",
+    "invoice.title": "Invoice {number}",
+    "invoice.no_number": "without number",
+    "invoice.back": "Back to the list",
+    "invoice.header": "Header",
+    "invoice.supplier": "Supplier",
+    "invoice.customer": "Customer",
+    "invoice.lines": "Lines",
+    "invoice.totals": "Totals",
+    "invoice.warnings": "Warnings",
+    "invoice.no_lines": "The invoice has no lines.",
+    "field.document_type": "Document type",
+    "field.number": "Invoice number",
+    "field.issue_date": "Issue date",
+    "field.tax_point_date": "Tax point date",
+    "field.due_date": "Due date",
+    "field.currency": "Currency",
+    "field.variable_symbol": "Variable symbol",
+    "field.constant_symbol": "Constant symbol",
+    "field.order_reference": "Order",
+    "field.status": "Status",
+    "field.name": "Name",
+    "field.ico": "Company ID (IČO)",
+    "field.dic": "Tax ID (DIČ)",
+    "field.vat_id": "VAT ID",
+    "field.street": "Street",
+    "field.city": "City",
+    "field.postal_code": "Postal code",
+    "field.country": "Country",
+    "field.iban": "IBAN",
+    "field.total_net": "Net",
+    "field.total_vat": "VAT",
+    "field.total_gross": "Total incl. VAT",
+    "field.amount_due": "Amount due",
+    "line.position": "No.",
+    "line.description": "Description",
+    "line.quantity": "Quantity",
+    "line.unit": "Unit",
+    "line.unit_price": "Unit price",
+    "line.discount_percent": "Discount %",
+    "line.vat_rate": "VAT %",
+    "line.net_amount": "Net",
+    "line.gross_amount": "Total",
+    "admin.title": "Admin",
+    "admin.users": "Users",
+    "admin.username": "Username",
+    "admin.role": "Role",
+    "admin.language": "Language",
+    "admin.last_login": "Last sign-in",
+    "admin.state": "State",
+    "admin.active": "active",
+    "admin.disabled": "disabled",
+    "error.title": "Error",
+    "error.not_found": "The page or record does not exist.",
+    "error.forbidden": "You are not allowed to do this.",
+    "error.csrf": "The form expired or did not come from this application. Reload the page.",
+    "error.back": "Back to the inbox",
+    "value.none": "—",
+}
+
+CATALOGUES: dict[str, dict[str, str]] = {"sk": SK, "en": EN}
+
+
+def language_or_default(language: str | None) -> str:
+    return language if language in CATALOGUES else DEFAULT_LANGUAGE
+
+
+def translate(language: str, key: str, **values: Any) -> str:
+    """The string for ``key``; a missing key raises, so a page never shows a bare key."""
+    text = CATALOGUES[language_or_default(language)][key]
+    return text.format(**values) if values else text
+
+
+def _group(digits: str, separator: str) -> str:
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return separator.join(parts)
+
+
+def format_number(value: Decimal | int, language: str, *, min_places: int = 0) -> str:
+    """``value`` with its own decimal places (at least ``min_places``), grouped by thousands."""
+    style = NUMBER_STYLES[language_or_default(language)]
+    number = Decimal(value)
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent < min_places:
+        number = number.quantize(Decimal(1).scaleb(-min_places))
+    text = format(abs(number), "f")
+    whole, _, fraction = text.partition(".")
+    sign = "-" if number < 0 else ""
+    grouped = _group(whole, style.group)
+    return f"{sign}{grouped}{style.decimal}{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def format_amount(value: Decimal | None, language: str) -> str:
+    return "" if value is None else format_number(value, language, min_places=2)
+
+
+def format_date(value: date | None, language: str) -> str:
+    if value is None:
+        return ""
+    if language_or_default(language) == "en":
+        return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+    return f"{value.day}.{NBSP}{value.month}.{NBSP}{value.year}"
+
+
+def format_datetime(value: datetime | None, language: str) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(DISPLAY_ZONE)
+    separator = ", " if language_or_default(language) == "en" else NBSP
+    return f"{format_date(local.date(), language)}{separator}{local:%H:%M}"
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """An amount typed in either language's style (``1 234,56``, ``1,234.56``, ``12.5``).
+
+    The last ``,`` or ``.`` is the decimal mark; the other one and spaces are grouping.
+    ``None`` when it is not a number.
+    """
+    cleaned = "".join(text.split()).replace(NBSP, "")
+    if not cleaned:
+        return None
+    mark = max(cleaned.rfind(","), cleaned.rfind("."))
+    if mark >= 0:
+        whole = cleaned[:mark].replace(",", "").replace(".", "")
+        cleaned = f"{whole}.{cleaned[mark + 1 :]}"
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+@dataclass(frozen=True, slots=True)
+class Locale:
+    """Translation and formatting bound to one language, as the templates use them."""
+
+    language: str
+
+    def t(self, key: str, **values: Any) -> str:
+        return translate(self.language, key, **values)
+
+    def number(self, value: Decimal | int | None) -> str:
+        return "" if value is None else format_number(value, self.language)
+
+    def amount(self, value: Decimal | None) -> str:
+        return format_amount(value, self.language)
+
+    def date(self, value: date | None) -> str:
+        return format_date(value, self.language)
+
+    def datetime(self, value: datetime | None) -> str:
+        return format_datetime(value, self.language)
+
+    def value(self, value: object) -> str:
+        """Any field's value in this locale: amounts, dates, timestamps, or as text."""
+        if value is None:
+            return ""
+        if isinstance(value, Decimal):
+            return format_amount(value, self.language)
+        if isinstance(value, datetime):
+            return format_datetime(value, self.language)
+        if isinstance(value, date):
+            return format_date(value, self.language)
+        return str(value)
