@@ -20,6 +20,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from nex_automat.store.users import LANGUAGES
+from nex_automat.web.ui.catalogues import admin as admin_strings
+from nex_automat.web.ui.catalogues import invoice as invoice_strings
 
 DEFAULT_LANGUAGE = LANGUAGES[0]
 DISPLAY_ZONE = ZoneInfo("Europe/Bratislava")
@@ -295,7 +297,11 @@ EN: dict[str, str] = {
     "value.none": "—",
 }
 
-CATALOGUES: dict[str, dict[str, str]] = {"sk": SK, "en": EN}
+CATALOGUES: dict[str, dict[str, str]] = {
+    "sk": {**SK, **invoice_strings.SK, **admin_strings.SK},
+    "en": {**EN, **invoice_strings.EN, **admin_strings.EN},
+}
+"""Every page's strings; each area of the workspace keeps its own in ``catalogues/``."""
 
 
 def language_or_default(language: str | None) -> str:
