@@ -11,12 +11,14 @@ error handlers of pages. The modules, each with one job:
 - ``rendering`` — Jinja2 (``web/templates``) and the headers of every page;
 - ``errors`` — :class:`~errors.PageError` and the redirect to sign in;
 - ``inbox`` — the inbox's URL state, status counts and failed documents;
-- ``*_routes`` — the pages themselves.
+- ``*_routes`` — the pages themselves (``export_routes``: XLSX/CSV downloads).
 
 A new page: a router module with ``APIRouter(include_in_schema=False)``, its user from a
 ``requires(...)`` dependency (and :data:`~csrf.CsrfUser` on every POST), its queries in
 ``db.tenant_session(user.tenant_id)``, a template extending ``base.html`` whose strings are
-all catalogue keys; then add the router to :data:`ROUTERS`.
+all catalogue keys; then add the router to :data:`ROUTERS`. Where paths overlap, the fixed
+one (``/invoices/export.xlsx``) comes before the pattern that would match it
+(``/invoices/{invoice_id}``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ from fastapi.responses import Response
 from fastapi.routing import APIRouter
 from fastapi.staticfiles import StaticFiles
 
-from nex_automat.web.ui import admin_routes, auth_routes, inbox_routes, invoice_routes
+from nex_automat.web.ui import (
+    admin_routes,
+    auth_routes,
+    export_routes,
+    inbox_routes,
+    invoice_routes,
+)
 from nex_automat.web.ui.errors import NotSignedIn, PageError, login_redirect
 from nex_automat.web.ui.rendering import STATIC_DIR, STATIC_PATH, render_error
 from nex_automat.web.ui.state import UiState
@@ -34,6 +42,7 @@ from nex_automat.web.ui.state import UiState
 ROUTERS: tuple[APIRouter, ...] = (
     auth_routes.router,
     inbox_routes.router,
+    export_routes.router,
     invoice_routes.router,
     admin_routes.router,
 )

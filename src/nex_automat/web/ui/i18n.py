@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from nex_automat.store.users import LANGUAGES
 from nex_automat.web.ui.catalogues import admin as admin_strings
+from nex_automat.web.ui.catalogues import export as export_strings
 from nex_automat.web.ui.catalogues import invoice as invoice_strings
 
 DEFAULT_LANGUAGE = LANGUAGES[0]
@@ -298,8 +299,8 @@ EN: dict[str, str] = {
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {
-    "sk": {**SK, **invoice_strings.SK, **admin_strings.SK},
-    "en": {**EN, **invoice_strings.EN, **admin_strings.EN},
+    "sk": {**SK, **invoice_strings.SK, **admin_strings.SK, **export_strings.SK},
+    "en": {**EN, **invoice_strings.EN, **admin_strings.EN, **export_strings.EN},
 }
 """Every page's strings; each area of the workspace keeps its own in ``catalogues/``."""
 
