@@ -20,7 +20,15 @@ from nex_automat.extract.document import ExtractOptions, extract_document
 from nex_automat.extract.images import load_images, sniff_image
 from nex_automat.extract.layout import Page, Word
 from nex_automat.extract.media import sniff_media_type
-from nex_automat.extract.ocr import OcrSettings, detect_skew, parse_tsv, split_at_rules
+from nex_automat.extract.ocr import (
+    DESCENT,
+    X_HEIGHT,
+    OcrSettings,
+    detect_skew,
+    line_box,
+    parse_tsv,
+    split_at_rules,
+)
 from nex_automat.extract.scan import PageText, classify_page
 from nex_automat.pdfium import PDFIUM_LOCK
 from tests.extract.pdfs import image_only_pdf
@@ -69,20 +77,29 @@ def test_words_of_symbols_are_garbage() -> None:
 
 TSV = (
     "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
-    "4\t1\t1\t1\t1\t0\t300\t600\t900\t60\t-1\t\n"
-    "5\t1\t1\t1\t1\t1\t300\t610\t300\t40\t96.5\tFaktúra\n"
-    "5\t1\t1\t1\t1\t2\t700\t600\t500\t60\t91.0\t38|\n"
-    "5\t1\t1\t1\t1\t3\t1250\t605\t20\t50\t12.0\t—\n"
+    "4\t1\t1\t1\t1\t0\t300\t590\t1000\t80\t-1\t\n"
+    "5\t1\t1\t1\t1\t1\t300\t600\t150\t50\t96.5\tKód\n"
+    "5\t1\t1\t1\t1\t2\t500\t615\t100\t35\t93.0\tmm\n"
+    "5\t1\t1\t1\t1\t3\t700\t600\t100\t64\t91.0\tpár|\n"
+    "5\t1\t1\t1\t1\t4\t1250\t605\t20\t50\t12.0\t—\n"
 )
 
 
-def test_tsv_words_are_in_points_with_their_line_height_and_confidence() -> None:
+def test_tsv_words_are_in_points_with_their_confidence() -> None:
     words = parse_tsv(TSV, page=2, dpi=300)
-    assert [w.text for w in words] == ["Faktúra", "38"]
+    assert [w.text for w in words] == ["Kód", "mm", "pár"]
     first = words[0]
-    assert (first.x0, first.top, first.x1, first.bottom) == (72.0, 144.0, 144.0, 158.4)
-    assert first.page == 2
-    assert first.confidence == 96.5
+    assert (first.x0, first.x1, first.page, first.confidence) == (72.0, 108.0, 2, 96.5)
+
+
+def test_words_of_a_recognised_line_get_one_box_height_as_in_a_text_layer() -> None:
+    boxes = [(w.top, w.bottom) for w in parse_tsv(TSV, page=0, dpi=300)]
+    assert boxes == [pytest.approx((144.0, 158.4))] * 3
+
+
+def test_a_line_of_small_letters_only_is_as_tall_as_capitals_would_be() -> None:
+    top, bottom = line_box([("mm", 615.0, 650.0), ("ano", 615.0, 650.0)])
+    assert bottom - top == pytest.approx(35 / X_HEIGHT * (1 + DESCENT))
 
 
 def test_a_table_rule_glued_to_a_word_is_cut_off() -> None:

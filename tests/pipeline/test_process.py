@@ -9,12 +9,13 @@ from lxml import etree
 
 from nex_automat.formats.isdoc import read_isdoc
 from nex_automat.pipeline.intake import Intake
-from nex_automat.pipeline.process import ISDOC_SUFFIX, DocumentProcessor
+from nex_automat.pipeline.process import ISDOC_SUFFIX, SEARCHABLE_SUFFIX, DocumentProcessor
 from nex_automat.store.db import Database
 from nex_automat.store.documents import add_document
 from nex_automat.store.files import DocumentFiles, StoredFileMissing, sha256_hex
 from nex_automat.store.invoices import get_invoice, invoice_to_domain
 from nex_automat.store.models import DocumentState, InvoiceLine, InvoiceStatus
+from tests.extract.scans import degrade_pdf_page
 from tests.invoicegen import generate
 
 from .conftest import OTHER_TENANT
@@ -81,6 +82,39 @@ def test_isdoc_is_written_beside_the_document(
     written = read_isdoc(isdoc)
     assert written.number == generated.invoice.number
     assert written.total_gross == generated.invoice.total_gross
+
+
+def test_a_scan_keeps_its_searchable_pdf_beside_the_document_and_marks_ocr_values(
+    database: Database,
+    intake: Intake,
+    processor: DocumentProcessor,
+    files: DocumentFiles,
+    tenant: str,
+) -> None:
+    scan = degrade_pdf_page(generate(2, "pohoda_sk", n_lines=3).pdf, 0, seed=2)
+    assert processor.process(received(intake, tenant, scan)) is DocumentState.PROCESSED
+
+    searchable = files.get_derived(sha256_hex(scan), SEARCHABLE_SUFFIX)
+    assert searchable.startswith(b"%PDF")
+    [record] = invoices(database)
+    assert record.method == "ocr"
+    assert record.provenance["number"]["ocr"] is True
+
+
+def test_a_text_pdf_has_no_searchable_copy_and_no_ocr_marks(
+    database: Database,
+    intake: Intake,
+    processor: DocumentProcessor,
+    files: DocumentFiles,
+    tenant: str,
+) -> None:
+    generated = generate(5, "money_cz")
+    processor.process(received(intake, tenant, generated.pdf))
+
+    with pytest.raises(StoredFileMissing):
+        files.get_derived(sha256_hex(generated.pdf), SEARCHABLE_SUFFIX)
+    [record] = invoices(database)
+    assert not any("ocr" in box for box in record.provenance.values())
 
 
 def test_an_invoice_isdoc_cannot_hold_is_kept_for_review_without_isdoc(

@@ -10,6 +10,7 @@ import pytest
 
 from nex_automat.pipeline.services import Services
 from nex_automat.store.files import sha256_hex
+from tests.extract.scans import degrade_pdf_page
 from tests.invoicegen import generate
 from tests.web.conftest import Api
 from tests.web.samples import FAMILIES, invoice_pdf, isdoc_needing_review
@@ -156,7 +157,8 @@ def test_the_detail_of_a_pdf_invoice_carries_provenance(
     jsonschema.validate(detail, {"$defs": contract_schema["$defs"], "$ref": "#/$defs/invoice"})
     assert detail["source"]["method"] == "text"
     box = detail["provenance"]["number"]
-    assert set(box) == {"page", "x0", "top", "x1", "bottom"}
+    assert set(box) == {"page", "x0", "top", "x1", "bottom", "ocr"}
+    assert box["ocr"] is False
 
 
 def test_the_same_invoice_in_another_pdf_points_at_the_original(
@@ -192,6 +194,31 @@ def test_an_invoice_without_isdoc_answers_isdoc_not_available(
     response = acme.get(f"/api/v1/invoices/{invoices['1']}/isdoc")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "isdoc_not_available"
+
+
+def test_a_scanned_invoice_has_a_searchable_pdf_and_ocr_marked_provenance(
+    acme: Api, process: Any
+) -> None:
+    scan = degrade_pdf_page(generate(2, "pohoda_sk", n_lines=3).pdf, 0, seed=2)
+    posted = acme.post_invoice(scan, filename="scan.jpg").json()
+    process()
+    invoice_id = acme.get(f"/api/v1/documents/{posted['id']}").json()["invoice_id"]
+    detail = acme.get(f"/api/v1/invoices/{invoice_id}").json()
+    assert detail["source"]["method"] == "ocr"
+    assert detail["provenance"]["number"]["ocr"] is True
+    response = acme.get(f"/api/v1/invoices/{invoice_id}/searchable")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert response.headers["content-disposition"].startswith("attachment;")
+
+
+def test_an_invoice_read_from_text_answers_searchable_not_available(
+    acme: Api, invoices: dict[str, str]
+) -> None:
+    response = acme.get(f"/api/v1/invoices/{invoices['0']}/searchable")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "searchable_not_available"
 
 
 def test_the_original_download_is_the_received_bytes_under_a_safe_name(

@@ -15,7 +15,7 @@ A document recognised entirely by OCR is ``"ocr"`` even if no field has a source
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nex_automat.domain.checks import check_invoice
 from nex_automat.domain.model import Invoice
@@ -195,7 +195,8 @@ def extract_text_document(
             "no invoice number, totals or items were found: the document does not look like "
             "an invoice"
         )
-    ocr_fields = fields_on_pages(extraction.provenance, ocr_pages)
+    provenance = mark_recognised(extraction.provenance, ocr_pages)
+    ocr_fields = {path for path, box in provenance.items() if box.ocr}
     warnings = [*extraction.warnings, *check_invoice(extraction.invoice)]
     if ocr_fields:
         warnings += suggest_corrections(extraction.invoice, ocr_fields)
@@ -206,14 +207,16 @@ def extract_text_document(
         sha256=doc.sha256,
         template=template.name if template else None,
         warnings=warnings,
-        provenance=extraction.provenance,
-        ocr_fields=ocr_fields,
+        provenance=provenance,
     )
 
 
-def fields_on_pages(provenance: Provenance, pages: frozenset[int]) -> set[str]:
-    """The field paths whose source box lies on one of ``pages``."""
-    return {path for path, box in provenance.items() if box.page in pages}
+def mark_recognised(provenance: Provenance, pages: frozenset[int]) -> Provenance:
+    """The provenance with every box lying on one of the recognised ``pages`` marked OCR."""
+    return {
+        path: replace(box, ocr=True) if box.page in pages and not box.ocr else box
+        for path, box in provenance.items()
+    }
 
 
 def _looks_like_invoice(invoice: Invoice) -> bool:

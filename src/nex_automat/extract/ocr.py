@@ -1,7 +1,8 @@
 """Words recognised on page images by Tesseract, in the same form the text-layer reader gives.
 
 Each page is straightened first (a quarter or half turn found by Tesseract's orientation
-detection, a small skew by a projection profile), then read once by the ``tesseract``
+detection, a small skew by a projection profile) and cleaned (paper levelled to white,
+light-on-dark bands inverted, see :mod:`ocr_image`), then read once by the ``tesseract``
 command, which writes both its word boxes (TSV) and a one-page searchable PDF. Boxes are
 converted from pixels to PDF points with the page's resolution, so the layout, the generic
 extractor and the templates see OCR words exactly like text-layer words, plus a confidence.
@@ -31,6 +32,7 @@ from PIL import Image
 from nex_automat.errors import OcrTimeout, OcrUnavailable, UnreadableDocument
 from nex_automat.extract.images import PageImage
 from nex_automat.extract.layout import Page, Word
+from nex_automat.extract.ocr_image import clean_page
 
 LANGUAGES = "slk+ces+eng"
 PAGE_TIMEOUT = 60.0
@@ -151,7 +153,7 @@ def _straighten(image: PageImage, rotation: int) -> tuple[PageImage, float]:
         pixels = pixels.rotate(
             skew, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=255
         )
-    return PageImage(pixels, image.dpi, image.page), skew
+    return clean_page(PageImage(pixels, image.dpi, image.page)), skew
 
 
 def _reads_upright(words: list[Word]) -> bool:
@@ -313,41 +315,84 @@ def _run(
 # --- Tesseract's TSV ------------------------------------------------------------------------
 
 _WORD_LEVEL = "5"
-_LINE_LEVEL = "4"
 
 
 def parse_tsv(tsv: str, *, page: int, dpi: float) -> list[Word]:
     """Words of Tesseract's TSV output in PDF points, top-left origin.
 
-    A word's box is widened vertically to its line's box: a text layer reports every
-    character with the height of its font, and the layout groups lines by box centres, so
-    "a" and "Ď" on one line must share their top and bottom as they do in a text layer.
+    Tesseract boxes a word by its ink, so "ks" is shorter than "Kód" and "pár" reaches
+    lower than "23"; a text layer gives every character of a line the height of its font.
+    The layout measures gaps and groups lines by those heights, so the words of one
+    recognised line get one box height, as in a text layer (see :func:`line_box`).
     """
     points = 72.0 / dpi
-    lines: dict[tuple[str, str, str], tuple[float, float]] = {}
-    words: list[Word] = []
+    lines: dict[tuple[str, str, str], list[tuple[str, float, float, float, float, float]]] = {}
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
-        key = (row["block_num"], row["par_num"], row["line_num"])
+        if row["level"] != _WORD_LEVEL:
+            continue
         try:
             left, top = int(row["left"]), int(row["top"])
             width, height = int(row["width"]), int(row["height"])
             confidence = float(row["conf"])
         except (TypeError, ValueError):
             continue
-        if row["level"] == _LINE_LEVEL:
-            lines[key] = (top * points, (top + height) * points)
-            continue
         text = unicodedata.normalize("NFC", (row.get("text") or "").strip())
-        if row["level"] != _WORD_LEVEL or not text or confidence < 0:
+        if not text or confidence < 0:
             continue
         if confidence < JUNK_CONFIDENCE and not any(c.isalnum() for c in text):
             continue
-        line_top, line_bottom = lines.get(key, (top * points, (top + height) * points))
-        box = (left * points, min(line_top, top * points), (left + width) * points)
-        bottom = max(line_bottom, (top + height) * points)
-        for piece, x0, x1 in split_at_rules(text, box[0], box[2]):
-            words.append(Word(piece, x0, box[1], x1, bottom, page, confidence))
+        key = (row["block_num"], row["par_num"], row["line_num"])
+        lines.setdefault(key, []).append(
+            (
+                text,
+                left * points,
+                top * points,
+                (left + width) * points,
+                (top + height) * points,
+                confidence,
+            )
+        )
+    words: list[Word] = []
+    for found in lines.values():
+        top, bottom = line_box([(text, y0, y1) for text, _, y0, _, y1, _ in found])
+        for text, x0, _, x1, _, confidence in found:
+            for piece, left, right in split_at_rules(text, x0, x1):
+                words.append(Word(piece, left, top, right, bottom, page, confidence))
     return words
+
+
+_TALL = frozenset("bdfhklt")
+"""Lower-case letters reaching as high as capitals and digits."""
+_LOW = frozenset("gjpqyç,;()[]{}|")
+"""Characters reaching below the baseline."""
+DESCENT = 0.2
+"""A text layer's box reaches below the baseline by about this × the capital height."""
+X_HEIGHT = 0.7
+"""Height of a small letter without an ascender, × the capital height."""
+
+
+def line_box(words: Sequence[tuple[str, float, float]]) -> tuple[float, float]:
+    """Top and bottom, as a text layer gives them, of one line's words (text, top, bottom).
+
+    The capital height is read from the words that have a capital, a digit, an ascender
+    or an accent, the baseline from the words that have nothing below it; the median of
+    each keeps one misread or oddly boxed word from moving the line.
+    """
+    tall = [top for text, top, _ in words if _is_tall(text)]
+    flat = [bottom for text, _, bottom in words if not any(c in _LOW for c in text)]
+    baseline = float(np.median(flat)) if flat else float(np.median([b for _, _, b in words]))
+    if tall:
+        cap = baseline - float(np.median(tall))
+    else:
+        cap = (baseline - float(np.median([t for _, t, _ in words]))) / X_HEIGHT
+    cap = max(cap, 1.0)
+    return baseline - cap, baseline + DESCENT * cap
+
+
+def _is_tall(text: str) -> bool:
+    return any(
+        c.isupper() or c.isdigit() or c in _TALL or unicodedata.decomposition(c) for c in text
+    )
 
 
 RULE_CHARS = "|¦"

@@ -16,6 +16,9 @@ class SourceBox:
     top: float
     x1: float
     bottom: float
+    ocr: bool = False
+    """Whether the value was read from words recognised on a page image (OCR), which a
+    reviewer should check against the page."""
 
 
 Provenance = dict[str, SourceBox]
@@ -42,7 +45,10 @@ class ExtractionResult:
     template: str | None = None
     warnings: list[InvoiceWarning] = field(default_factory=list)
     provenance: Provenance = field(default_factory=dict)
-    ocr_fields: set[str] = field(default_factory=set)
-    """Field paths whose value was read from OCR words (``"number"``, ``"lines[2].quantity"``)."""
     searchable_pdf: bytes | None = None
     """The document as a PDF with recognised text under its page images, when OCR ran."""
+
+    @property
+    def ocr_fields(self) -> set[str]:
+        """Field paths whose value was read from OCR words ("number", "lines[2].quantity")."""
+        return {path for path, box in self.provenance.items() if box.ocr}

@@ -33,6 +33,7 @@ from nex_automat.extract.numbers import (
     parse_amount,
     parse_percent,
 )
+from nex_automat.extract.ocr_text import is_recognised, numeric_text, word_text
 from nex_automat.extract.result import Provenance, SourceBox
 from nex_automat.extract.units import parse_unit
 
@@ -787,9 +788,18 @@ def _to_line_items(
                 InvoiceWarning(code="unparsed_line", message=" | ".join(item.texts), field="lines")
             )
             continue
-        line, boxes = read
+        line, boxes, unreadable = read
         for name, box in boxes.items():
             provenance[f"lines[{len(lines)}].{name}"] = box
+        for name in unreadable:
+            text = _text(item.cells[name])
+            warnings.append(
+                InvoiceWarning(
+                    code="unreadable_value",
+                    message=f"line {len(lines) + 1}: '{text}' could not be read as a number",
+                    field=f"lines[{len(lines)}].{name}",
+                )
+            )
         lines.append(line)
     return LineItems(lines=lines, warnings=warnings, provenance=provenance, regions=regions)
 
@@ -828,17 +838,22 @@ def _settle_rate(items: list[_Item]) -> None:
 
 def _read_item(
     item: _Item, position: int, separator: str | None
-) -> tuple[Line, dict[str, SourceBox]] | None:
+) -> tuple[Line, dict[str, SourceBox], list[str]] | None:
+    """The item's line, the boxes its values came from, and the recognised cells that did
+    not read as numbers: one misread cell of a scan leaves its value empty, not the line."""
     cells = item.cells
     line = Line(position=position)
     boxes: dict[str, SourceBox] = {}
+    unreadable: list[str] = []
     for name, words in cells.items():
         if name == "position" or name in IGNORED_FIELDS:
             continue
         value = _value(name, words, separator)
         if value is None:
-            if name in NUMERIC_FIELDS:
+            if name in NUMERIC_FIELDS and not is_recognised(words):
                 return None
+            if name in NUMERIC_FIELDS:
+                unreadable.append(name)
             continue
         if name == "quantity":
             quantity, unit = value
@@ -861,7 +876,7 @@ def _read_item(
         for name in ("quantity", "unit_price", "net_amount", "gross_amount")
     ):
         return None
-    return line, boxes
+    return line, boxes, unreadable
 
 
 _ESSENTIAL = ("quantity", "unit_price", "net_amount", "gross_amount")
@@ -869,7 +884,7 @@ _ESSENTIAL = ("quantity", "unit_price", "net_amount", "gross_amount")
 
 
 def _value(name: str, words: list[Word], separator: str | None) -> object:
-    text = _text(words)
+    text = _recognised_text(name, words) if is_recognised(words) else _text(words)
     if name == "quantity":
         quantity, unit = _quantity(text, separator)
         return None if quantity is None else (quantity, unit)
@@ -887,6 +902,14 @@ def _value(name: str, words: list[Word], separator: str | None) -> object:
         digits = "".join(ch for ch in text if ch.isdigit())
         return digits or None
     return text
+
+
+def _recognised_text(name: str, words: list[Word]) -> str:
+    """A recognised cell's text with the stray marks OCR adds around values taken off."""
+    if name in ("description", "position"):
+        return _text(words)
+    repair = word_text if name in TEXT_FIELDS else numeric_text
+    return " ".join(text for text in (repair(w.text) for w in words) if text)
 
 
 def _text(words: list[Word] | None) -> str:

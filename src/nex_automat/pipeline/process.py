@@ -51,6 +51,8 @@ from nex_automat.store.models import Document, DocumentState, InvoiceStatus
 PROCESS_JOB = "process"
 """The job kind whose work is :meth:`DocumentProcessor.process`."""
 ISDOC_SUFFIX = ".isdoc.xml"
+SEARCHABLE_SUFFIX = ".searchable.pdf"
+"""A scanned document with the recognised text laid under its page images, for the archive."""
 ACTOR = "pipeline"
 ISDOC_NOT_WRITTEN = "isdoc_not_written"
 
@@ -104,6 +106,8 @@ class DocumentProcessor:
         rendered = self._render_isdoc(result)
         if rendered.isdoc is not None:
             self.files.put_derived(loaded.sha256, ISDOC_SUFFIX, rendered.isdoc)
+        if result.searchable_pdf is not None:
+            self.files.put_derived(loaded.sha256, SEARCHABLE_SUFFIX, result.searchable_pdf)
         return self._save(loaded, rendered.result)
 
     # ----------------------------------------------------------------------------- steps

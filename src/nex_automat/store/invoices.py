@@ -11,7 +11,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -32,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
+from nex_automat.domain.checks import WarningCode, check_invoice
 from nex_automat.domain.model import (
     PARTY_FIELDS,
     AllowanceCharge,
@@ -42,6 +44,7 @@ from nex_automat.domain.model import (
     Party,
     VatRow,
 )
+from nex_automat.domain.money import HUNDRED, to_cents
 from nex_automat.errors import NexError
 from nex_automat.extract.result import ExtractionResult, SourceBox
 from nex_automat.store.audit import record_audit
@@ -78,6 +81,35 @@ EDITABLE_LINE_FIELDS: frozenset[str] = frozenset(LINE_FIELDS) - {"position"}
 _DECIMAL_LINE_FIELDS: frozenset[str] = frozenset(
     name for name, hint in get_type_hints(Line).items() if hint == Decimal | None
 )
+
+EDITABLE_HEADER_FIELDS: tuple[str, ...] = (
+    "number",
+    "issue_date",
+    "tax_point_date",
+    "due_date",
+    "currency",
+    "variable_symbol",
+    "constant_symbol",
+    "order_reference",
+    "total_net",
+    "total_vat",
+    "total_gross",
+    "amount_due",
+)
+"""Header fields a reviewer may correct; the printed totals too, in case they were misread."""
+EDITABLE_INVOICE_FIELDS: frozenset[str] = frozenset(EDITABLE_HEADER_FIELDS) | {
+    f"{role}.{name}" for role in ("supplier", "customer") for name in PARTY_FIELDS
+}
+"""Paths of the header and party fields a reviewer may correct (``"supplier.ico"``)."""
+_INVOICE_HINTS = get_type_hints(Invoice)
+AMOUNT_INPUT_LINE_FIELDS: frozenset[str] = frozenset(
+    {"quantity", "unit_price", "discount_percent", "vat_rate"}
+)
+"""Line fields the line's amounts are computed from: changing one recomputes them."""
+CHECK_CODES: frozenset[str] = frozenset(code.value for code in WarningCode)
+"""Warnings the checks give, recomputed after every edit; other warnings (OCR
+suggestions, ISDOC not written) came from reading the document and are kept."""
+_LINE_PATH = re.compile(r"lines\[(\d+)\](.*)")
 
 TRANSITIONS: dict[InvoiceStatus, frozenset[InvoiceStatus]] = {
     S.NEW: frozenset({S.NEEDS_REVIEW, S.APPROVED, S.REJECTED, S.FAILED, S.DUPLICATE}),
@@ -167,11 +199,24 @@ def warnings_of(record: InvoiceRecord) -> list[InvoiceWarning]:
 
 
 def provenance_of(record: InvoiceRecord) -> dict[str, SourceBox]:
-    return {path: SourceBox(**box) for path, box in record.provenance.items()}
+    return {
+        path: SourceBox(
+            box["page"], box["x0"], box["top"], box["x1"], box["bottom"], bool(box.get("ocr"))
+        )
+        for path, box in record.provenance.items()
+    }
+
+
+def ocr_paths(record: InvoiceRecord) -> frozenset[str]:
+    """Field paths whose box is marked as read by OCR (``"ocr": true`` beside the box)."""
+    return frozenset(path for path, box in record.provenance.items() if box.get("ocr"))
 
 
 def _box_json(box: SourceBox) -> dict[str, Any]:
-    return {"page": box.page, "x0": box.x0, "top": box.top, "x1": box.x1, "bottom": box.bottom}
+    """A box as stored; ``"ocr"`` is written only when true, as rows stored before the flag
+    existed lack it and mean the same."""
+    found = {"page": box.page, "x0": box.x0, "top": box.top, "x1": box.x1, "bottom": box.bottom}
+    return {**found, "ocr": True} if box.ocr else found
 
 
 # ------------------------------------------------------------------------------ saving
@@ -192,6 +237,7 @@ def _fill(record: InvoiceRecord, result: ExtractionResult) -> None:
     record.allowances_charges = [_allowance_json(item) for item in invoice.allowances_charges]
     record.warnings = [_warning_json(w) for w in result.warnings]
     record.provenance = {path: _box_json(box) for path, box in result.provenance.items()}
+    record.edits = {}
     record.lines = [
         InvoiceLine(
             tenant_id=record.tenant_id, **{name: getattr(line, name) for name in LINE_FIELDS}
@@ -298,6 +344,59 @@ def find_duplicate_invoice(
     return session.scalar(query)
 
 
+def field_kind(path: str) -> type:
+    """``Decimal``, ``date`` or ``str``: what a header or party field holds."""
+    if "." in path:
+        return str
+    hint = _INVOICE_HINTS[path]
+    return Decimal if hint == Decimal | None else date if hint == date | None else str
+
+
+def _typed(kind: type, text: str | None) -> Any:
+    if text is None or kind is str:
+        return text
+    return Decimal(text) if kind is Decimal else date.fromisoformat(text)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return _dec(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _canonical(kind: type, path: str, value: str | None) -> str | None:
+    """``value`` checked and in its stored form; blank clears the field."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        if kind is Decimal:
+            parsed = Decimal(text)
+            if not parsed.is_finite():
+                raise InvalidOperation
+            return _dec(parsed)
+        if kind is date:
+            return date.fromisoformat(text).isoformat()
+    except (InvalidOperation, ValueError):
+        raise InvalidEdit(f"{path} cannot be {value!r}") from None
+    return text
+
+
+def _column(path: str) -> str:
+    return path.replace(".", "_")
+
+
+def field_value(record: InvoiceRecord, path: str, *, edited: bool = True) -> Any:
+    """A header or party field (``"number"``, ``"supplier.ico"``), the reviewer's value first."""
+    if edited and path in record.edits:
+        return _typed(field_kind(path), record.edits[path])
+    return getattr(record, _column(path))
+
+
 def _line_value(line: InvoiceLine, name: str) -> Any:
     if name not in line.edits:
         return getattr(line, name)
@@ -308,17 +407,24 @@ def _line_value(line: InvoiceLine, name: str) -> Any:
 
 
 def invoice_to_domain(record: InvoiceRecord, *, edited: bool = True) -> Invoice:
-    """The domain invoice; with ``edited`` a reviewer's line edits replace extracted values.
+    """The domain invoice; with ``edited`` a reviewer's edits replace extracted values.
 
-    ``record`` must have its lines loaded (as :func:`get_invoice` returns it).
+    Edited, lines a reviewer deleted are left out, added ones are in, in the reviewer's
+    order; unedited, it is exactly what extraction read. ``record`` must have its lines
+    loaded (as :func:`get_invoice` returns it).
     """
     read: Callable[[InvoiceLine, str], Any] = _line_value if edited else getattr
+    lines = active_lines(record) if edited else [ln for ln in record.lines if not ln.added]
+
+    def party(role: str) -> Party:
+        return Party(**{n: field_value(record, f"{role}.{n}", edited=edited) for n in PARTY_FIELDS})
+
     return Invoice(
         document_type=DocumentType(record.document_type),
-        **{name: getattr(record, name) for name in HEADER_FIELDS},
-        supplier=Party(**{name: getattr(record, f"supplier_{name}") for name in PARTY_FIELDS}),
-        customer=Party(**{name: getattr(record, f"customer_{name}") for name in PARTY_FIELDS}),
-        lines=[Line(**{name: read(line, name) for name in LINE_FIELDS}) for line in record.lines],
+        **{name: field_value(record, name, edited=edited) for name in HEADER_FIELDS},
+        supplier=party("supplier"),
+        customer=party("customer"),
+        lines=[Line(**{name: read(line, name) for name in LINE_FIELDS}) for line in lines],
         vat_breakdown=[_vat_row(row) for row in record.vat_breakdown],
         allowances_charges=[_allowance(item) for item in record.allowances_charges],
     )
@@ -548,21 +654,44 @@ def set_status(
     session.flush()
 
 
-def edit_line(
-    session: Session, line: InvoiceLine, field: str, value: str | None, *, actor: str
-) -> None:
-    """Set a reviewer's value for one line field; the extracted value stays beside it."""
+def _touch(record: InvoiceRecord) -> None:
+    """Mark a change, so a page opened before it can tell its form is out of date."""
+    record.updated_at = utcnow()
+
+
+def _canonical_line(field: str, value: str | None) -> str | None:
     if field not in EDITABLE_LINE_FIELDS:
         raise InvalidEdit(f"line field {field!r} cannot be edited")
-    if value is not None and field in _DECIMAL_LINE_FIELDS:
+    if value is None:
+        return None
+    if field in _DECIMAL_LINE_FIELDS:
         try:
             parsed = Decimal(value)
         except InvalidOperation:
             raise InvalidEdit(f"{field} needs a plain decimal number, got {value!r}") from None
         if not parsed.is_finite():
             raise InvalidEdit(f"{field} needs a plain decimal number, got {value!r}")
+    return value
+
+
+def edit_line(
+    session: Session, line: InvoiceLine, field: str, value: str | None, *, actor: str
+) -> bool:
+    """Set a reviewer's value for one line field; the extracted value stays beside it.
+
+    Setting the value the line already has changes nothing and is not logged; setting
+    the extracted value back removes the edit. Returns whether anything changed.
+    """
+    value = _canonical_line(field, value)
     old = _line_value(line, field)
-    line.edits = {**line.edits, field: value}
+    new = value if value is None or field not in _DECIMAL_LINE_FIELDS else Decimal(value)
+    if new == old and (new is None) == (old is None):
+        return False
+    edits = {name: v for name, v in line.edits.items() if name != field}
+    extracted = getattr(line, field)
+    if line.added or new != extracted or (new is None) != (extracted is None):
+        edits[field] = value
+    line.edits = edits
     record_audit(
         session,
         entity="invoice",
@@ -570,7 +699,251 @@ def edit_line(
         action="edit_line",
         actor=actor,
         field=f"lines[{line.position}].{field}",
-        old_value=None if old is None else (_dec(old) if isinstance(old, Decimal) else str(old)),
+        old_value=_text(old),
         new_value=value,
     )
+    _touch(line.invoice)
     session.flush()
+    return True
+
+
+def edit_field(
+    session: Session, record: InvoiceRecord, path: str, value: str | None, *, actor: str
+) -> bool:
+    """Set a reviewer's value for a header or party field (``"supplier.ico"``).
+
+    ``value`` is a plain decimal (``1234.5``), an ISO date or text; blank clears the
+    field. The extracted value stays in its column; setting it back removes the edit.
+    Returns whether anything changed.
+    """
+    if path not in EDITABLE_INVOICE_FIELDS:
+        raise InvalidEdit(f"field {path!r} cannot be edited")
+    kind = field_kind(path)
+    new_text = _canonical(kind, path, value)
+    old = field_value(record, path)
+    new = _typed(kind, new_text)
+    if new == old and (new is None) == (old is None):
+        return False
+    edits = {name: v for name, v in record.edits.items() if name != path}
+    extracted = getattr(record, _column(path))
+    if new != extracted or (new is None) != (extracted is None):
+        edits[path] = new_text
+    record.edits = edits
+    record_audit(
+        session,
+        entity="invoice",
+        entity_id=record.id,
+        action="edit",
+        actor=actor,
+        field=path,
+        old_value=_text(old),
+        new_value=new_text,
+    )
+    _touch(record)
+    session.flush()
+    return True
+
+
+def line_amounts(line: Line) -> tuple[Decimal, Decimal | None, Decimal | None] | None:
+    """Net, VAT and gross of a line from its quantity, price, discount and rate.
+
+    ``None`` without a quantity and a unit price; VAT and gross are ``None`` without a rate.
+    """
+    if line.quantity is None or line.unit_price is None:
+        return None
+    net = line.quantity * line.unit_price
+    if line.discount_percent is not None:
+        net *= 1 - line.discount_percent / HUNDRED
+    net = to_cents(net)
+    if line.vat_rate is None:
+        return net, None, None
+    vat = to_cents(net * line.vat_rate / HUNDRED)
+    return net, vat, net + vat
+
+
+def recompute_line_amounts(session: Session, line: InvoiceLine, *, actor: str) -> None:
+    """After its quantity, price, discount or rate changed, the line's amounts follow."""
+    amounts = line_amounts(Line(**{name: _line_value(line, name) for name in LINE_FIELDS}))
+    if amounts is None:
+        return
+    for name, amount in zip(("net_amount", "vat_amount", "gross_amount"), amounts, strict=True):
+        if amount is not None:
+            edit_line(session, line, name, _dec(amount), actor=actor)
+
+
+def active_lines(record: InvoiceRecord) -> list[InvoiceLine]:
+    """The lines of the edited invoice in the reviewer's order; deleted ones left out."""
+    kept = [line for line in record.lines if not line.deleted]
+    return sorted(kept, key=lambda line: (_line_value(line, "position"), line.position))
+
+
+def line_order(record: InvoiceRecord) -> list[int]:
+    """Ids of :func:`active_lines`: pass to :func:`recheck` after changing lines."""
+    return [line.id for line in active_lines(record)]
+
+
+def _renumber(lines: list[InvoiceLine]) -> None:
+    """Number the lines 1, 2, 3 … in the given order; a line at its extracted place has no edit."""
+    for number, line in enumerate(lines, start=1):
+        edits = {name: v for name, v in line.edits.items() if name != "position"}
+        if number != line.position:
+            edits["position"] = number
+        if edits != line.edits:
+            line.edits = edits
+
+
+def _line_audit(
+    session: Session,
+    line: InvoiceLine,
+    action: str,
+    *,
+    actor: str,
+    old: str | None = None,
+    new: str | None = None,
+) -> None:
+    record_audit(
+        session,
+        entity="invoice",
+        entity_id=line.invoice_id,
+        action=action,
+        actor=actor,
+        field=f"lines[{line.position}]",
+        old_value=old,
+        new_value=new,
+    )
+
+
+def add_line(
+    session: Session,
+    record: InvoiceRecord,
+    values: Mapping[str, str | None],
+    *,
+    actor: str,
+    index: int | None = None,
+) -> InvoiceLine:
+    """A line the document does not have, at ``index`` of the active lines (default last).
+
+    Its values are all edits (plain decimals, as :func:`edit_line` takes them); it is
+    marked ``added`` and its amounts are computed from quantity, price, discount and rate.
+    """
+    edits = {
+        name: value
+        for name, value in ((n, _canonical_line(n, v)) for n, v in values.items())
+        if value is not None
+    }
+    position = max((line.position for line in record.lines), default=0) + 1
+    line = InvoiceLine(
+        tenant_id=record.tenant_id,
+        invoice_id=record.id,
+        position=position,
+        added=True,
+        edits=edits,
+    )
+    record.lines.append(line)
+    session.flush()
+    _line_audit(session, line, "add_line", actor=actor, new=edits.get("description"))
+    recompute_line_amounts(session, line, actor=actor)
+    lines = [existing for existing in active_lines(record) if existing is not line]
+    lines.insert(len(lines) if index is None else max(0, min(index, len(lines))), line)
+    _renumber(lines)
+    _touch(record)
+    session.flush()
+    return line
+
+
+def delete_line(session: Session, record: InvoiceRecord, line: InvoiceLine, *, actor: str) -> None:
+    """Leave a line out of the invoice: an extracted one is kept, marked deleted."""
+    _line_audit(
+        session, line, "delete_line", actor=actor, old=_text(_line_value(line, "description"))
+    )
+    if line.added:
+        record.lines.remove(line)
+    else:
+        line.deleted = True
+    _renumber(active_lines(record))
+    _touch(record)
+    session.flush()
+
+
+def restore_line(session: Session, record: InvoiceRecord, line: InvoiceLine, *, actor: str) -> None:
+    """Bring a deleted extracted line back, at the place it had."""
+    if not line.deleted:
+        return
+    line.deleted = False
+    _line_audit(
+        session, line, "restore_line", actor=actor, new=_text(_line_value(line, "description"))
+    )
+    _renumber(active_lines(record))
+    _touch(record)
+    session.flush()
+
+
+def move_line(
+    session: Session, record: InvoiceRecord, line: InvoiceLine, index: int, *, actor: str
+) -> None:
+    """Put an active line at ``index`` (0-based) of the active lines."""
+    lines = active_lines(record)
+    old = lines.index(line)
+    index = max(0, min(index, len(lines) - 1))
+    if old == index:
+        return
+    lines.insert(index, lines.pop(old))
+    _renumber(lines)
+    _line_audit(session, line, "move_line", actor=actor, old=str(old + 1), new=str(index + 1))
+    _touch(record)
+    session.flush()
+
+
+def reorder_lines(
+    session: Session, record: InvoiceRecord, ordered: list[InvoiceLine], *, actor: str
+) -> None:
+    """Put the active lines in the order given (each active line exactly once)."""
+    lines = active_lines(record)
+    if {id(line) for line in ordered} != {id(line) for line in lines} or len(ordered) != len(lines):
+        raise InvalidEdit("a new order must name every line of the invoice once")
+    if ordered == lines:
+        return
+    _renumber(ordered)
+    record_audit(
+        session,
+        entity="invoice",
+        entity_id=record.id,
+        action="reorder_lines",
+        actor=actor,
+        field="lines",
+        old_value=", ".join(str(line.position) for line in lines),
+        new_value=", ".join(str(line.position) for line in ordered),
+    )
+    _touch(record)
+    session.flush()
+
+
+def _remap_line_path(path: str | None, before: list[int], after: dict[int, int]) -> str | None:
+    found = None if path is None else _LINE_PATH.fullmatch(path)
+    if found is None:
+        return path
+    old_index = int(found.group(1))
+    line_id = before[old_index] if old_index < len(before) else None
+    if line_id is None or line_id not in after:
+        return None
+    return f"lines[{after[line_id]}]{found.group(2)}"
+
+
+def recheck(session: Session, record: InvoiceRecord, before: list[int]) -> list[InvoiceWarning]:
+    """Run the checks again on the edited invoice and store its warnings.
+
+    Warnings of the checks are recomputed; the others (from reading the document) are
+    kept, their line paths following their line to its new place (``before`` is
+    :func:`line_order` from before the changes). Returns the warnings stored.
+    """
+    session.flush()
+    after = {line.id: index for index, line in enumerate(active_lines(record))}
+    kept = [
+        InvoiceWarning(w.code, w.message, _remap_line_path(w.field, before, after))
+        for w in warnings_of(record)
+        if w.code not in CHECK_CODES
+    ]
+    warnings = [*kept, *check_invoice(invoice_to_domain(record))]
+    record.warnings = [_warning_json(w) for w in warnings]
+    session.flush()
+    return warnings

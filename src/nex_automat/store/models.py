@@ -227,6 +227,9 @@ class InvoiceRecord(TenantOwned, Base):
     allowances_charges: Mapped[list[Any]] = mapped_column(default=list)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     provenance: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    edits: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """Reviewer's header and party values by field path (``"number"``, ``"supplier.ico"``),
+    as strings (``None`` clears the field); the extracted values stay in their columns."""
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -269,7 +272,12 @@ class InvoiceLine(TenantOwned, Base):
     gross_amount: Mapped[Decimal | None]
     vat_category: Mapped[str | None] = mapped_column(String(4))
     edits: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    """Reviewer's values by field name, as strings (``None`` clears the field)."""
+    """Reviewer's values by field name, as strings (``None`` clears the field); ``position``
+    holds the line's place after a reviewer reordered, added or deleted lines."""
+    added: Mapped[bool] = mapped_column(default=False)
+    """Added by a reviewer: all its values are edits, nothing was extracted."""
+    deleted: Mapped[bool] = mapped_column(default=False)
+    """Deleted by a reviewer: kept with its extracted values, left out of the edited invoice."""
 
     invoice: Mapped[InvoiceRecord] = relationship(back_populates="lines")
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from nex_automat.pipeline.process import ISDOC_SUFFIX
+from nex_automat.pipeline.process import ISDOC_SUFFIX, SEARCHABLE_SUFFIX
 from nex_automat.store.db import StoreSession
 from nex_automat.store.documents import get_document
 from nex_automat.store.files import StoredFileMissing
@@ -25,6 +25,7 @@ router = APIRouter(prefix="/api/v1/invoices", tags=["invoices"])
 
 MAX_PAGE = 200
 XML_MEDIA_TYPE = "application/xml"
+PDF_MEDIA_TYPE = "application/pdf"
 
 
 def not_found(invoice_id: str) -> ApiError:
@@ -108,6 +109,38 @@ def isdoc(request: Request, invoice_id: str, tenant_id: Tenant) -> Response:
         ) from None
     headers = download_headers(f"{number or invoice_id}.isdoc", XML_MEDIA_TYPE, fallback="invoice")
     return Response(data, media_type=XML_MEDIA_TYPE, headers=headers)
+
+
+@router.get(
+    "/{invoice_id}/searchable",
+    summary="The scanned document as a searchable PDF (recognised text under the page images)",
+    response_class=Response,
+    responses={
+        200: {"content": {PDF_MEDIA_TYPE: {}}},
+        404: {
+            "description": "`not_found`, or `searchable_not_available` when the document was "
+            "not recognised by OCR"
+        },
+    },
+)
+def searchable(request: Request, invoice_id: str, tenant_id: Tenant) -> Response:
+    services = services_of(request)
+    with services.db.tenant_session(tenant_id) as session:
+        record = _invoice(session, invoice_id)
+        document = _document(session, record)
+        sha256, number = document.sha256, record.number
+    try:
+        data = services.files.get_derived(sha256, SEARCHABLE_SUFFIX)
+    except StoredFileMissing:
+        raise ApiError(
+            404,
+            "searchable_not_available",
+            "no searchable PDF exists for this invoice: its document was not a scan",
+        ) from None
+    headers = download_headers(
+        f"{number or invoice_id}.searchable.pdf", PDF_MEDIA_TYPE, fallback="invoice"
+    )
+    return Response(data, media_type=PDF_MEDIA_TYPE, headers=headers)
 
 
 @router.get(

@@ -96,6 +96,7 @@ def invoice_detail_json(record: InvoiceRecord) -> dict[str, Any]:
                 "top": box.top,
                 "x1": box.x1,
                 "bottom": box.bottom,
+                "ocr": box.ocr,
             }
             for path, box in provenance_of(record).items()
         },
