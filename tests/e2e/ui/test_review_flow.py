@@ -2,21 +2,20 @@
 
 Chromium (Debian's ``/usr/bin/chromium``) drives ``nex-automat serve`` over an installation
 with generated invoices ingested by the CLI; an approver and an operator are created by
-``nex-automat user create``. The detail view's screenshot goes to ``test-artifacts/`` and
-``docs/images/invoice.png``.
+``nex-automat user create``. The detail view's screenshot goes to ``test-artifacts/``; with
+NEX_UPDATE_DOC_IMAGES=1 it also refreshes ``docs/images/invoice.png``.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.e2e.installation import Installation, initialise, run_cli, running_server
-from tests.e2e.ui.test_workspace_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DOC_IMAGES
+from tests.e2e.ui.test_workspace_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, publish
 from tests.invoicegen import generate
 
 PASSWORD = "correct horse battery"
@@ -117,8 +116,7 @@ def test_correct_a_quantity_with_the_keyboard_save_and_approve(page: Page) -> No
     quantity.press("Enter")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "invoice-detail.png"), full_page=False)
-    DOC_IMAGES.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ARTIFACTS / "invoice-detail.png", DOC_IMAGES / "invoice.png")
+    publish(ARTIFACTS / "invoice-detail.png", "invoice.png")
     page.keyboard.press("Control+s")
     expect(page.locator("p.alert.ok")).to_contain_text("Zmeny sú uložené.")
     audit = page.locator("[data-audit]")

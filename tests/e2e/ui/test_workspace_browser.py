@@ -3,11 +3,13 @@
 One installation (SQLite, the embedded default) with a few generated supplier invoices
 ingested by the CLI and an admin created by ``nex-automat user create`` serves the test.
 Chromium is Debian's ``/usr/bin/chromium``; nothing is downloaded. Screenshots go to
-``test-artifacts/`` (ignored by git) and the inbox's to ``docs/images/inbox.png`` too.
+``test-artifacts/`` (ignored by git); with NEX_UPDATE_DOC_IMAGES=1 the inbox's also
+refreshes ``docs/images/inbox.png``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -87,6 +89,16 @@ def page(browser: Browser, server_url: str) -> Iterator[Page]:
     context.close()
 
 
+def publish(shot: Path, name: str) -> None:
+    """Refresh the README's copy of a screenshot, only when asked (NEX_UPDATE_DOC_IMAGES=1).
+
+    The committed images change only on purpose, so a test run leaves the work tree clean.
+    """
+    if os.environ.get("NEX_UPDATE_DOC_IMAGES") == "1":
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, DOC_IMAGES / name)
+
+
 def screenshot(page: Page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
@@ -108,8 +120,7 @@ def test_sign_in_search_open_with_the_keyboard_and_sign_out(page: Page) -> None:
     rows = page.locator("table.invoices tbody tr[data-href]")
     expect(rows).to_have_count(len(SAMPLES))
     shot = screenshot(page, "inbox.png")
-    DOC_IMAGES.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(shot, DOC_IMAGES / "inbox.png")
+    publish(shot, "inbox.png")
 
     number = generate(SAMPLES[1][1], SAMPLES[1][0]).invoice.number
     assert number
