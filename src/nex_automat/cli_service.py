@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from nex_automat.catalog.importing import ImportKind, import_file, load_mapping
 from nex_automat.console import print_json_line, progress_bar
 from nex_automat.errors import NexError
 from nex_automat.files import expand_documents
@@ -57,6 +58,7 @@ invoices_app = typer.Typer(help="Look at stored invoices.", no_args_is_help=True
 apikey_app = typer.Typer(help="API keys for the HTTP API.", no_args_is_help=True)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 user_app = typer.Typer(help="People who sign in to the review workspace.", no_args_is_help=True)
+catalog_app = typer.Typer(help="The product and partner catalogue.", no_args_is_help=True)
 PASSWORD_VARIABLE = "NEX_PASSWORD"
 
 
@@ -351,6 +353,55 @@ def user_create(
     err.print(f"user {name} ({role}) created in tenant {tenant_id}")
 
 
+@catalog_app.command("import")
+def catalog_import(
+    file: Annotated[Path, typer.Argument(help="A CSV or XLSX export of the ERP.")],
+    *,
+    kind: Annotated[ImportKind, typer.Option(help="What the file lists.")],
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML of field: column header (default: by header name).")
+    ] = None,
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Import the good rows even when some rows are bad.")
+    ] = False,
+    data_dir: DataDir = None,
+    tenant: TenantOption = None,
+) -> None:
+    """Upsert products, barcodes, product groups or partners from a file, with progress."""
+    settings = _settings(data_dir)
+    tenant_id = tenant or settings.default_tenant
+    db = open_database(settings.effective_database_url())
+    try:
+        db.upgrade()
+        with db.session() as session:
+            if get_tenant(session, tenant_id) is None:
+                err.print(f"[red]unknown tenant {tenant_id!r}[/red]")
+                raise typer.Exit(2)
+        columns = load_mapping(mapping) if mapping is not None else None
+        with progress_bar(err, show=True) as progress, db.tenant_session(tenant_id) as session:
+            task = progress.add_task(f"Importing {kind}", total=None)
+            report = import_file(
+                session,
+                file,
+                kind,
+                columns,
+                skip_invalid=skip_invalid,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    except NexError as exc:
+        err.print(f"[red]{exc.code}:[/red] {exc.message}")
+        raise typer.Exit(2) from exc
+    finally:
+        db.dispose()
+    for error in report.errors:
+        err.print(f"row {error.row}: {error.field or '-'}: {error.message}")
+    err.print(
+        f"{report.rows_written} of {report.rows_read} {kind} rows imported "
+        f"in {report.seconds:.1f} s, {len(report.errors)} error(s)"
+    )
+    raise typer.Exit(1 if report.errors else 0)
+
+
 def register(app: typer.Typer) -> None:
     for command in (init, serve, ingest):
         app.command()(command)
@@ -358,3 +409,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(apikey_app, name="apikey")
     app.add_typer(db_app, name="db")
     app.add_typer(user_app, name="user")
+    app.add_typer(catalog_app, name="catalog")

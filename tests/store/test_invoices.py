@@ -17,6 +17,7 @@ from nex_automat.store.invoices import (
     InvalidEdit,
     InvalidStatusTransition,
     InvoiceFilter,
+    InvoiceSort,
     edit_line,
     find_duplicate_invoice,
     get_invoice,
@@ -222,6 +223,36 @@ def test_cursor_pagination_walks_every_invoice_once_newest_first(
             break
     assert pages == 3
     assert seen == list(reversed(saved))
+
+
+def test_previous_cursor_walks_back_through_the_same_pages(
+    database: Database, tenants: tuple[str, str]
+) -> None:
+    for n in range(7):
+        _save(database, make_invoice(f"Q-{n}", total_gross=Decimal(n % 3)))
+    forward: list[list[str]] = []
+    cursor = None
+    with database.tenant_session("acme") as session:
+        while True:
+            page = list_invoices(
+                session, InvoiceFilter(), limit=3, cursor=cursor, sort=InvoiceSort.TOTAL
+            )
+            forward.append([i.number for i in page.items])
+            assert (page.previous_cursor is None) is (cursor is None)
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        backward: list[list[str]] = []
+        before = page.previous_cursor
+        while before is not None:
+            page = list_invoices(
+                session, InvoiceFilter(), limit=3, before=before, sort=InvoiceSort.TOTAL
+            )
+            assert page.next_cursor is not None
+            backward.append([i.number for i in page.items])
+            before = page.previous_cursor
+    assert len(forward) == 3
+    assert list(reversed(backward)) == forward[:-1]
 
 
 def test_cursor_keeps_filters_and_bad_cursors_are_refused(

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from nex_automat.store.db import Database, alembic_config, open_database
-from nex_automat.store.models import Base
+from nex_automat.store.models import Base, exists_on
 from tests.databases import (
     BACKENDS,
     create_postgres_database,
@@ -37,8 +37,15 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[D
 
 
 def _schema_diff(db: Database) -> list[object]:
+    """Differences between the database and the models' items built on its dialect."""
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+
+        def only_here(item: object, *_: object) -> bool:
+            return exists_on(item, connection.dialect.name)
+
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": only_here}
+        )
         return compare_metadata(context, Base.metadata)
 
 
@@ -64,3 +71,22 @@ def test_downgrade_to_base_and_up_again(empty_database: Database) -> None:
     assert set(inspect(empty_database.engine).get_table_names()) <= {"alembic_version"}
     empty_database.upgrade()
     assert _schema_diff(empty_database) == []
+
+
+def test_free_text_search_has_trigram_indexes_on_postgresql_only(
+    empty_database: Database,
+) -> None:
+    empty_database.upgrade()
+    inspector = inspect(empty_database.engine)
+    names = {
+        index["name"]
+        for table in ("invoices", "invoice_lines")
+        for index in inspector.get_indexes(table)
+    }
+    trigram = {
+        "ix_invoices_number_trgm",
+        "ix_invoices_supplier_name_trgm",
+        "ix_invoice_lines_description_trgm",
+    }
+    expected = trigram if empty_database.engine.dialect.name == "postgresql" else set()
+    assert names & trigram == expected

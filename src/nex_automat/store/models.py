@@ -52,6 +52,33 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+ONLY_ON = "only_on"
+"""``info`` key of a schema item that exists on one database only (its dialect name)."""
+
+
+def trigram_index(name: str, column: str) -> Index:
+    """A pg_trgm GIN index, so ``ILIKE '%text%'`` on ``column`` needn't scan the table.
+
+    PostgreSQL only (migration 0004 creates the extension); SQLite has no such index.
+    """
+    return Index(
+        name,
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
+        info={ONLY_ON: "postgresql"},
+    ).ddl_if(dialect="postgresql")
+
+
+def exists_on(item: object, dialect: str) -> bool:
+    """Whether a schema item of the models is built on ``dialect`` (see :data:`ONLY_ON`).
+
+    Alembic's comparison ignores ``ddl_if``; pass this as its ``include_object``.
+    """
+    info = getattr(item, "info", {})
+    return info.get(ONLY_ON, dialect) == dialect
+
+
 def _enum(cls: type[StrEnum]) -> Enum:
     """Stored as its value in a plain string column, so a new state needs no DDL."""
     return Enum(
@@ -170,6 +197,8 @@ class InvoiceRecord(TenantOwned, Base):
         Index(None, "tenant_id", "supplier_vat_id", "number"),
         Index(None, "tenant_id", "issue_date"),
         Index(None, "tenant_id", "created_at", "id"),
+        trigram_index("ix_invoices_number_trgm", "number"),
+        trigram_index("ix_invoices_supplier_name_trgm", "supplier_name"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -252,7 +281,10 @@ class InvoiceRecord(TenantOwned, Base):
 
 class InvoiceLine(TenantOwned, Base):
     __tablename__ = "invoice_lines"
-    __table_args__ = (Index(None, "invoice_id", "position"),)
+    __table_args__ = (
+        Index(None, "invoice_id", "position"),
+        trigram_index("ix_invoice_lines_description_trgm", "description"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     invoice_id: Mapped[str] = mapped_column(
@@ -350,3 +382,92 @@ class UserSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Catalogue (issue 7): products, barcodes, groups, partners, learned supplier codes ---
+
+
+class ProductGroup(TenantOwned, Base):
+    """A product group of the ERP; its margin prices new products of the group."""
+
+    __tablename__ = "product_groups"
+    __table_args__ = (UniqueConstraint("tenant_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(200))
+    default_margin: Mapped[Decimal | None]
+    """Percent of the purchase price added to make the sale price."""
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Product(TenantOwned, Base):
+    """A product card of the ERP; ``code`` is its PLU there."""
+
+    __tablename__ = "products"
+    __table_args__ = (UniqueConstraint("tenant_id", "code"), Index(None, "group_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(500))
+    unit: Mapped[str | None] = mapped_column(String(20))
+    vat_rate: Mapped[Decimal | None]
+    group_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("product_groups.id", ondelete="SET NULL")
+    )
+    purchase_price: Mapped[Decimal | None]
+    sale_price: Mapped[Decimal | None]
+    discontinued: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Barcode(TenantOwned, Base):
+    """An EAN/GTIN of a product; a product has several, a code belongs to one product."""
+
+    __tablename__ = "barcodes"
+    __table_args__ = (UniqueConstraint("tenant_id", "code"), Index(None, "product_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer, ForeignKey("products.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(14))
+    primary: Mapped[bool] = mapped_column(default=False)
+
+
+class Partner(TenantOwned, Base):
+    """A supplier or customer of the company, as its ERP knows it."""
+
+    __tablename__ = "partners"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "ico"),
+        UniqueConstraint("tenant_id", "vat_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    ico: Mapped[str | None] = mapped_column(String(20))
+    dic: Mapped[str | None] = mapped_column(String(20))
+    vat_id: Mapped[str | None] = mapped_column(String(20))
+    iban: Mapped[str | None] = mapped_column(String(34))
+    street: Mapped[str | None] = mapped_column(String(500))
+    city: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(2))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SupplierCode(TenantOwned, Base):
+    """A supplier's article code tied to our product by people confirming matches."""
+
+    __tablename__ = "supplier_codes"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "partner_id", "seller_code"),
+        Index(None, "product_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(Integer, ForeignKey("partners.id", ondelete="CASCADE"))
+    seller_code: Mapped[str] = mapped_column(String(100))
+    product_id: Mapped[int] = mapped_column(Integer, ForeignKey("products.id", ondelete="CASCADE"))
+    confirmed_by: Mapped[str | None] = mapped_column(String(200))
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    times_confirmed: Mapped[int] = mapped_column(default=1)

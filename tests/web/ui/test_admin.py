@@ -13,6 +13,9 @@ from nex_automat.store.users import find_user, verify_credentials
 from nex_automat.web.ui.passwords import generate_password, password_problem
 from tests.web.ui.conftest import PASSWORD, Browser, Workspace
 
+CONFIRMED = {"confirm": "1"}
+"""The ticked box a disable or revoke form must carry."""
+
 _SECRET = re.compile(r"<code class=\"secret-value\" data-secret>([^<]+)</code>")
 
 
@@ -118,7 +121,7 @@ def test_disabling_signs_the_user_out_and_enabling_lets_them_back(
 ) -> None:  # type: ignore[no-untyped-def]
     olga = signed_in("olga")
     olga_id = user_id(workspace, "olga")
-    assert admin.post_form(f"/admin/users/{olga_id}/disable").status_code == 303
+    assert admin.post_form(f"/admin/users/{olga_id}/disable", CONFIRMED).status_code == 303
     assert olga.get("/invoices").status_code == 303
     assert not can_sign_in(workspace, "olga", PASSWORD)
     assert "zablokovaný" in admin.get("/admin").text
@@ -131,7 +134,7 @@ def test_disabling_signs_the_user_out_and_enabling_lets_them_back(
 def test_an_admin_cannot_demote_or_disable_themselves(workspace: Workspace, admin: Browser) -> None:
     own = user_id(workspace, "ada")
     assert admin.post_form(f"/admin/users/{own}/role", {"role": "operator"}).status_code == 409
-    assert admin.post_form(f"/admin/users/{own}/disable").status_code == 409
+    assert admin.post_form(f"/admin/users/{own}/disable", CONFIRMED).status_code == 409
     assert admin.post_form(f"/admin/users/{own}/password").status_code == 409
     assert can_sign_in(workspace, "ada", PASSWORD)
     assert audit(workspace) == []
@@ -149,9 +152,9 @@ def test_another_tenants_users_and_keys_are_out_of_reach(
     assert "gustav" not in page
     assert "their key" not in page
     for url in (f"/admin/users/{gustav}/disable", f"/admin/users/{gustav}/password"):
-        assert admin.post_form(url).status_code == 404
+        assert admin.post_form(url, CONFIRMED).status_code == 404
     assert admin.post_form(f"/admin/users/{gustav}/role", {"role": "operator"}).status_code == 404
-    assert admin.post_form(f"/admin/keys/{key_id}/revoke").status_code == 404
+    assert admin.post_form(f"/admin/keys/{key_id}/revoke", CONFIRMED).status_code == 404
     with workspace.services.db.session() as session:
         assert authenticate(session, secret) is not None
         assert session.scalar(select(User.role).where(User.id == gustav)) == Role.ADMIN
@@ -171,7 +174,7 @@ def test_an_api_key_is_shown_once_listed_by_prefix_and_revocable(
     page = admin.get("/admin").text
     assert secret not in page
     assert f"{prefix}…" in page
-    assert admin.post_form(f"/admin/keys/{key_id}/revoke").status_code == 303
+    assert admin.post_form(f"/admin/keys/{key_id}/revoke", CONFIRMED).status_code == 303
     with workspace.services.db.session() as session:
         assert authenticate(session, secret) is None
     assert "zrušený" in admin.get("/admin").text
@@ -179,6 +182,27 @@ def test_an_api_key_is_shown_once_listed_by_prefix_and_revocable(
         ("api_key", "created", "ada", prefix),
         ("api_key", "revoked", "ada", None),
     ]
+
+
+def test_disabling_and_revoking_need_the_confirm_box_ticked(
+    workspace: Workspace, admin: Browser, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    olga = signed_in("olga")
+    olga_id = user_id(workspace, "olga")
+    with workspace.services.db.session() as session:
+        key = create_api_key(session, "acme", "n8n")
+        key_id, secret = key.record.id, key.secret
+    page = admin.get("/admin").text
+    boxes = re.findall(r'<input type="checkbox" name="confirm" value="1" required', page)
+    assert len(boxes) == 2
+    for url in (f"/admin/users/{olga_id}/disable", f"/admin/keys/{key_id}/revoke"):
+        answer = admin.post_form(url, {"confirm": ""})
+        assert answer.status_code == 400
+        assert "potvrďte ju zaškrtnutím" in answer.text
+    assert olga.get("/invoices").status_code == 200
+    with workspace.services.db.session() as session:
+        assert authenticate(session, secret) is not None
+    assert audit(workspace) == []
 
 
 def test_a_key_needs_a_name(admin: Browser) -> None:
@@ -226,3 +250,13 @@ def test_generated_passwords_differ_and_pass_the_strength_rules() -> None:
     assert len(passwords) == 20
     assert all(password_problem(p, "eva") is None for p in passwords)
     assert password_problem("eva-password-1", "Eva") == "admin.password_has_username"
+
+
+def test_the_shown_once_secret_and_the_confirm_boxes_are_styled(admin: Browser) -> None:
+    answer = admin.post_form("/admin/keys", {"name": "n8n"})
+    assert 'class="secret-value"' in answer.text
+    assert 'class="confirm-check"' in admin.get("/admin").text
+    stylesheet = admin.get("/static/app.css")
+    assert stylesheet.status_code == 200
+    for rule in (".secret-value {", ".confirm-check {", "button.danger {"):
+        assert rule in stylesheet.text

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from nex_automat.store.invoices import InvoiceFilter, InvoiceSort, list_invoices
+from nex_automat.store.invoices import InvoiceFilter, InvoiceSort, encode_cursor, list_invoices
 from nex_automat.store.jobs import JobQueue
 from nex_automat.store.models import Document, DocumentState, InvoiceStatus, Role
 from nex_automat.web.ui.inbox import InboxQuery, status_counts
@@ -125,6 +125,41 @@ def test_pages_follow_the_next_link_without_gaps(workspace: Workspace, signed_in
     assert len(ROW.findall(first)) == 50
     assert len(set(ROW.findall(first)) | set(ROW.findall(second))) == 53
     assert 'rel="next"' not in second
+
+
+def test_the_previous_link_goes_back_to_the_same_rows(workspace: Workspace, signed_in) -> None:  # type: ignore[no-untyped-def]
+    for index in range(103):
+        workspace.add_invoice(number=f"B{index:03d}")
+    browser = signed_in("eva")
+
+    def follow(page: str, rel: str) -> str:
+        link = re.search(rf'<a href="([^"]+)" rel="{rel}">', page)
+        assert link is not None
+        return browser.get(link.group(1).replace("&amp;", "&")).text
+
+    first = browser.get("/invoices?sort=number").text
+    assert 'rel="prev"' not in first
+    second = follow(first, "next")
+    third = follow(second, "next")
+    assert len(ROW.findall(third)) == 3
+    back_to_second = follow(third, "prev")
+    assert numbers_on(back_to_second) == numbers_on(second)
+    back_to_first = follow(back_to_second, "prev")
+    assert numbers_on(back_to_first) == numbers_on(first)
+    assert 'rel="prev"' not in back_to_first
+    assert 'rel="next"' in back_to_first
+
+
+def test_a_previous_page_before_the_first_row_shows_the_first_page(
+    workspace: Workspace, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    workspace.add_invoice(number="ONLY")
+    with workspace.services.db.tenant_session("acme") as session:
+        (only,) = list_invoices(session, InvoiceFilter(), limit=1).items
+    before = encode_cursor(InvoiceSort.RECEIVED, True, only.created_at, only.id)
+    answer = signed_in("eva").get(f"/invoices?before={before}")
+    assert answer.status_code == 200
+    assert numbers_on(answer.text) == ["ONLY"]
 
 
 def test_a_stale_cursor_starts_from_the_first_page(workspace: Workspace, signed_in) -> None:  # type: ignore[no-untyped-def]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
-from nex_automat.domain.model import InvoiceWarning
+from nex_automat.domain.model import DocumentType, InvoiceWarning
 from nex_automat.extract.result import SourceBox
 from nex_automat.store.documents import get_document
 from nex_automat.store.invoices import get_invoice, save_invoice
@@ -115,3 +117,38 @@ def test_another_tenants_invoice_and_its_pages_are_not_found(
     browser = signed_in("ola", Role.ADMIN)
     assert browser.get(f"/invoices/{foreign}").status_code == 404
     assert browser.get(f"/invoices/{foreign}/pages/1.png").status_code == 404
+
+
+def test_the_document_type_is_named_in_the_readers_language(
+    workspace: Workspace, signed_in: Callable[..., Browser]
+) -> None:
+    credit_note = replace(make_invoice("D-1"), document_type=DocumentType.CREDIT_NOTE)
+    with workspace.services.db.tenant_session("acme") as session:
+        document = add_pdf(session, b"%PDF-1.7 credit note")
+        invoice_id = save_invoice(session, document.id, make_result(credit_note)).id
+    slovak = signed_in("ola").get(f"/invoices/{invoice_id}").text
+    english = signed_in("ann", language="en").get(f"/invoices/{invoice_id}").text
+    assert 'data-document-type="credit_note">Typ dokladu: Dobropis<' in slovak
+    assert 'data-document-type="credit_note">Document type: Credit note<' in english
+
+
+def test_the_page_links_to_the_invoices_own_xlsx_and_csv(
+    workspace: Workspace, signed_in: Callable[..., Browser]
+) -> None:
+    invoice_id = workspace.add_invoice()
+    browser = signed_in("ola")
+    page = browser.get(f"/invoices/{invoice_id}").text
+    links = re.findall(r'<a class="export-link" href="([^"]+)" download>', page)
+    assert links == [f"/invoices/{invoice_id}/export.xlsx", f"/invoices/{invoice_id}/export.csv"]
+    xlsx, csv = (browser.get(link) for link in links)
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    assert csv.status_code == 200 and "text/csv" in csv.headers["content-type"]
+
+
+def test_the_export_links_are_styled_as_buttons(
+    workspace: Workspace, signed_in: Callable[..., Browser]
+) -> None:
+    stylesheet = signed_in("ola").get("/static/app.css")
+    assert stylesheet.status_code == 200
+    assert "a.export-link {" in stylesheet.text
+    assert ".doctype {" in stylesheet.text

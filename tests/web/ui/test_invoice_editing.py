@@ -176,3 +176,22 @@ def test_another_tenants_invoice_cannot_be_edited(
     assert answer.status_code == 404
     _, invoice, _ = _record(workspace, foreign, tenant="globex")
     assert invoice.number == "2024001"
+
+
+def test_a_deleted_line_is_restored_by_its_button_with_the_edits_sent_beside_it(
+    workspace: Workspace, signed_in: Callable[..., Browser]
+) -> None:
+    invoice_id = workspace.add_invoice(descriptions=("A", "B"))
+    browser = signed_in("ola")
+    a, b = _keys(browser, invoice_id)
+    form = _form(browser, invoice_id, order=a, deleted=b)
+    assert browser.post_form(f"/invoices/{invoice_id}/save", form).status_code == 303
+    page = browser.get(f"/invoices/{invoice_id}").text
+    assert f'name="restore" value="{b}"' in page
+    form = _form(browser, invoice_id, restore=b, **{f"l.{a}.description": "A2"})
+    assert browser.post_form(f"/invoices/{invoice_id}/save", form).status_code == 303
+    record, invoice, trail = _record(workspace, invoice_id)
+    assert [line.description for line in invoice.lines] == ["A2", "B"]
+    assert not any(line.deleted for line in record.lines)
+    assert "restore_line" in {e.action for e in trail}
+    assert 'name="restore"' not in browser.get(f"/invoices/{invoice_id}").text

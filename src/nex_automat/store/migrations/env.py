@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from nex_automat.store.models import Base
+from nex_automat.store.models import Base, exists_on
 
 config = context.config
 target_metadata = Base.metadata
@@ -18,6 +18,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         user_module_prefix="sqltypes.",
+        include_object=lambda item, *_: exists_on(item, connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

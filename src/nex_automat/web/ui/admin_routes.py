@@ -10,6 +10,8 @@ A new password or key is shown once, on the page that answers the POST (sent wit
 ``no-store``), and exists nowhere else afterwards: the store keeps only its hash. Other
 changes redirect back to ``/admin?done=…`` so a reload does not repeat them.
 
+Disabling a user and revoking a key cannot be undone by accident, so each needs its
+form's ``confirm`` box ticked (``required`` in the page, checked again here; no script).
 Disabling a user or resetting its password ends its sessions at once. An administrator
 cannot change their own role, disable themselves or reset their own password here, so
 nobody locks the tenant out by a slip. Everything is looked up in the administrator's
@@ -269,12 +271,27 @@ def reset_password(
     return _page(request, admin, secret=Secret("admin.password_once", name, new_password))
 
 
-def _set_disabled(request: Request, admin: SignedIn, user_id: str, disabled: bool) -> None:
+class _Unconfirmed(Exception):
+    """A disable or revoke form came without its ``confirm`` box ticked; nothing changed."""
+
+
+Confirm = Annotated[str, Form()]
+
+
+def _unconfirmed(request: Request, admin: SignedIn) -> Response:
+    return _page(request, admin, error="admin.confirm_needed", status_code=400)
+
+
+def _set_disabled(
+    request: Request, admin: SignedIn, user_id: str, disabled: bool, *, confirmed: bool = False
+) -> None:
     _not_yourself(admin, user_id)
     with services_of(request).db.tenant_session(admin.tenant_id) as session:
         person = _tenant_user(session, user_id)
         if person.disabled == disabled:
             return
+        if disabled and not confirmed:
+            raise _Unconfirmed()
         if disabled:
             disable_user(session, person)
         else:
@@ -292,8 +309,13 @@ def _set_disabled(request: Request, admin: SignedIn, user_id: str, disabled: boo
 
 
 @router.post("/admin/users/{user_id}/disable")
-def disable(request: Request, user_id: str, admin: Admin, _: CsrfUser) -> Response:
-    _set_disabled(request, admin, user_id, True)
+def disable(
+    request: Request, user_id: str, admin: Admin, _: CsrfUser, confirm: Confirm = ""
+) -> Response:
+    try:
+        _set_disabled(request, admin, user_id, True, confirmed=confirm == "1")
+    except _Unconfirmed:
+        return _unconfirmed(request, admin)
     return _done("disabled")
 
 
@@ -333,20 +355,32 @@ def create_key(
 
 
 @router.post("/admin/keys/{key_id}/revoke")
-def revoke_key(request: Request, key_id: int, admin: Admin, _: CsrfUser) -> Response:
+def revoke_key(
+    request: Request, key_id: int, admin: Admin, _: CsrfUser, confirm: Confirm = ""
+) -> Response:
+    try:
+        _revoke(request, admin, key_id, confirmed=confirm == "1")
+    except _Unconfirmed:
+        return _unconfirmed(request, admin)
+    return _done("revoked")
+
+
+def _revoke(request: Request, admin: SignedIn, key_id: int, *, confirmed: bool) -> None:
     with services_of(request).db.tenant_session(admin.tenant_id) as session:
         key = session.scalar(select(ApiKey).where(ApiKey.id == key_id))
         if key is None:
             raise PageError(404, "error.not_found")
-        if key.revoked_at is None:
-            revoke_api_key(session, key.id)
-            record_audit(
-                session,
-                entity="api_key",
-                entity_id=str(key.id),
-                action="revoked",
-                actor=admin.username,
-                field="prefix",
-                old_value=key.prefix,
-            )
-    return _done("revoked")
+        if key.revoked_at is not None:
+            return
+        if not confirmed:
+            raise _Unconfirmed()
+        revoke_api_key(session, key.id)
+        record_audit(
+            session,
+            entity="api_key",
+            entity_id=str(key.id),
+            action="revoked",
+            actor=admin.username,
+            field="prefix",
+            old_value=key.prefix,
+        )

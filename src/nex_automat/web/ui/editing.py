@@ -6,7 +6,8 @@ The form names its inputs by what they change:
 - ``l.<key>.<field>`` — a line field, ``<key>`` the line's id or ``n1``, ``n2`` … for a
   line added in the page;
 - ``order`` — the keys of the invoice's lines in the order wanted, comma-separated;
-  ``deleted`` — the keys of lines deleted;
+  ``deleted`` — the keys of lines deleted; ``restore`` — the key of a deleted line to
+  bring back (the value of the button that asks for it);
 - ``revision`` — when the invoice last changed as the page saw it: a form sent from a page
   older than someone else's change is refused rather than overwriting it.
 
@@ -72,6 +73,7 @@ class Corrections:
     lines: dict[str, dict[str, str | None]] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
     """Input name → catalogue key of what is wrong with it."""
 
@@ -108,7 +110,9 @@ def _keys(text: str) -> list[str]:
 def read_form(form: Mapping[str, str]) -> Corrections:
     """The corrections a form asks for; values that cannot be read are listed in ``errors``."""
     corrections = Corrections(
-        order=_keys(form.get("order", "")), deleted=_keys(form.get("deleted", ""))
+        order=_keys(form.get("order", "")),
+        deleted=_keys(form.get("deleted", "")),
+        restored=_keys(form.get("restore", "")),
     )
     for path in FORM_FIELD_PATHS:
         name = f"f.{path}"
@@ -153,6 +157,10 @@ def apply_corrections(
         line = _line_of(record, key)
         if line is not None and not line.deleted:
             delete_line(session, record, line, actor=actor)
+    for key in corrections.restored:
+        line = _line_of(record, key)
+        if line is not None and line.deleted:
+            restore_line(session, record, line, actor=actor)
     ordered: list[InvoiceLine] = []
     for key in corrections.order:
         values = corrections.lines.get(key, {})

@@ -75,6 +75,9 @@ class InboxQuery:
     sort: InvoiceSort = InvoiceSort.RECEIVED
     descending: bool = True
     cursor: str = ""
+    """The page after this row (``next_cursor`` of the page before)."""
+    before: str = ""
+    """The page ending just before this row (``previous_cursor`` of the page after)."""
     problems: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     """(catalogue key, offending value) for each filter that could not be read."""
 
@@ -97,6 +100,7 @@ class InboxQuery:
             sort=InvoiceSort(sort) if sort in set(InvoiceSort) else InvoiceSort.RECEIVED,
             descending=text("dir") != "asc",
             cursor=text("cursor"),
+            before="" if text("cursor") else text("before"),
         )
 
     def filters(self) -> tuple[InvoiceFilter, InboxQuery]:
@@ -161,13 +165,14 @@ class InboxQuery:
             "sort": "" if self.sort is InvoiceSort.RECEIVED else str(self.sort),
             "dir": "" if self.descending else "asc",
             "cursor": self.cursor,
+            "before": self.before,
         }
         return {name: value for name, value in values.items() if value}
 
     def link(self, **changes: object) -> str:
-        """``/invoices?…`` for this query with ``changes``; any change but the cursor's
+        """``/invoices?…`` for this query with ``changes``; any change but the cursors'
         starts again from the first page."""
-        changed = replace(self, **({"cursor": ""} | changes))  # type: ignore[arg-type]
+        changed = replace(self, **({"cursor": "", "before": ""} | changes))  # type: ignore[arg-type]
         query = urlencode(changed.params())
         return f"/invoices?{query}" if query else "/invoices"
 

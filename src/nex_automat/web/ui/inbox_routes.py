@@ -53,8 +53,8 @@ def inbox(request: Request, user: Viewer) -> Response:
     with services_of(request).db.tenant_session(user.tenant_id) as session:
         counts = ui_state(request).counts.get(user.tenant_id, lambda: status_counts(session))
         page = _invoice_page(session, query, filters)
-        if page is None:
-            query = replace(query, cursor="")
+        if page is None or (query.before and not page.items):
+            query = replace(query, cursor="", before="")
             page = _invoice_page(session, query, filters)
             assert page is not None
         if query.tab == FAILED_TAB:
@@ -85,6 +85,7 @@ def _invoice_page(
             cursor=query.cursor or None,
             sort=query.sort,
             descending=query.descending,
+            before=query.before or None,
         )
     except InvalidCursor:
         return None

@@ -9,6 +9,12 @@ SK: dict[str, str] = {
     "admin.change_role": "Zmeniť rolu",
     "admin.reset_password": "Nové heslo",
     "admin.disable": "Zablokovať",
+    "admin.confirm": "potvrdzujem",
+    "admin.confirm_hint": (
+        "Zablokovanie používateľa a zrušenie API kľúča treba potvrdiť zaškrtnutím políčka "
+        "pri tlačidle."
+    ),
+    "admin.confirm_needed": "Akcia nebola vykonaná: potvrďte ju zaškrtnutím políčka pri tlačidle.",
     "admin.enable": "Odblokovať",
     "admin.new_user": "Nový používateľ",
     "admin.initial_password": "Úvodné heslo",
@@ -67,6 +73,12 @@ EN: dict[str, str] = {
     "admin.change_role": "Change role",
     "admin.reset_password": "New password",
     "admin.disable": "Disable",
+    "admin.confirm": "confirm",
+    "admin.confirm_hint": (
+        "Disabling a user or revoking an API key must be confirmed by ticking the box "
+        "beside its button."
+    ),
+    "admin.confirm_needed": "Nothing was done: tick the box beside the button to confirm.",
     "admin.enable": "Enable",
     "admin.new_user": "New user",
     "admin.initial_password": "Initial password",
