@@ -210,3 +210,28 @@ def test_legal_form_marks_a_company_name(printed: str, expected: bool) -> None:
 def test_a_legal_form_alone_is_recognised() -> None:
     assert is_legal_form(" s.r.o.")
     assert not is_legal_form("Alfa s.r.o.")
+
+
+def near(text: str) -> tuple[str, str] | None:
+    match = label_table().find_near(text)
+    return None if match is None else (match.field, text[match.end :].strip())
+
+
+def test_a_label_whose_space_ocr_lost_is_found_near_its_colon() -> None:
+    assert near("Spolu kúhrade: 1 405,25") == ("amount_due", "1 405,25")
+
+
+def test_a_long_label_with_one_misread_letter_and_a_currency_is_found() -> None:
+    assert near("Suma na úradu EUR:") == ("amount_due", "")
+
+
+def test_a_short_label_with_a_misread_letter_is_not_guessed() -> None:
+    assert near("IČQ: 12345678") is None
+
+
+def test_text_without_a_colon_is_never_taken_for_a_misread_label() -> None:
+    assert near("Spolu kúhrade 1 405,25") is None
+
+
+def test_words_two_letters_away_from_any_label_are_no_label() -> None:
+    assert near("Suma na úrad EUR:") is None

@@ -18,21 +18,32 @@ from nex_automat.errors import (
 )
 from nex_automat.extract.document import ExtractOptions, extract_document
 from nex_automat.extract.images import load_images, sniff_image
-from nex_automat.extract.layout import Page, Word
+from nex_automat.extract.layout import Page, TextDocument, Word, layout_page
 from nex_automat.extract.media import sniff_media_type
 from nex_automat.extract.ocr import (
     DESCENT,
     X_HEIGHT,
+    OcrPage,
     OcrSettings,
     detect_skew,
     line_box,
     parse_tsv,
+    recognise_page,
+    recognise_sparse,
     split_at_rules,
 )
 from nex_automat.extract.scan import PageText, classify_page
+from nex_automat.extract.table import read_line_items
 from nex_automat.pdfium import PDFIUM_LOCK
 from tests.extract.pdfs import image_only_pdf
-from tests.extract.scans import degrade, jpeg, render_page, scanned_pdf, tiff
+from tests.extract.scans import (
+    degrade,
+    degrade_pdf_page,
+    jpeg,
+    render_page,
+    scanned_pdf,
+    tiff,
+)
 from tests.invoicegen import generate
 
 
@@ -244,3 +255,27 @@ def test_a_mixed_pdf_reads_the_lines_of_its_text_pages_and_its_scanned_page() ->
     assert result.ocr_fields
     assert all(result.provenance[path].page == last for path in result.ocr_fields)
     assert result.searchable_pdf is not None
+
+
+def test_a_second_reading_in_sparse_mode_leaves_out_the_blanked_items_table(
+    invoice_scan: tuple[object, Image.Image],
+) -> None:
+    generated, image = invoice_scan
+    page = recognise_page(load_images(jpeg(image), max_pages=1)[0], OcrSettings(), keep_image=True)
+    table = read_line_items(TextDocument([layout_page(page.page)], "0" * 64)).regions[0]
+    words = recognise_sparse(page, OcrSettings(), blank=[(table.top, table.bottom)])
+    assert generated.invoice.number in {w.text for w in words}  # type: ignore[attr-defined]
+    assert not [w for w in words if table.top < (w.top + w.bottom) / 2 < table.bottom]
+
+
+def test_a_page_recognised_without_keeping_its_image_is_not_read_again() -> None:
+    page = OcrPage(Page(number=0, width=595, height=842, words=[]), pdf=None)
+    assert recognise_sparse(page, OcrSettings()) == []
+
+
+def test_dates_lost_in_the_first_reading_of_a_label_column_come_from_the_second() -> None:
+    generated = generate(0, "sap_print", n_lines=6)
+    result = extract_document(degrade_pdf_page(generated.pdf, 0, seed=0))
+    assert result.invoice.issue_date == generated.invoice.issue_date
+    assert result.invoice.due_date == generated.invoice.due_date
+    assert "issue_date" in result.ocr_fields

@@ -735,3 +735,84 @@ def test_page_label_beside_a_closing_note_ends_the_table() -> None:
         cells(128, (40, "Ďakujeme za nákup!"), (470, "Strana 1 z 3")),
     )
     assert len(lines) == 1
+
+
+# --- rows read by OCR -------------------------------------------------------------------
+
+
+def recognised(doc: TextDocument) -> TextDocument:
+    """The same pages as if OCR had read them: every word carries a confidence."""
+    pages = []
+    for page in doc.pages:
+        words = [
+            Word(w.text, w.x0, w.top, w.x1, w.bottom, w.page, 90.0)
+            for line in page.lines
+            for w in line.words
+        ]
+        pages.append(layout_page(Page(page.number, page.width, page.height, words)))
+    return TextDocument(pages, doc.sha256)
+
+
+def test_stray_marks_around_recognised_cells_are_ignored() -> None:
+    doc = recognised(
+        document(
+            [
+                (100, SK_HEADER),
+                (115, sk_row("1 | Cement | 1O | <ks: | 4,50) | 23 % | 45,00.")),
+            ]
+        )
+    )
+    result = read_line_items(doc, decimal_separator=",")
+    cement = ("Cement", Decimal("10"), "ks", Decimal("4.50"), Decimal("45.00"))
+    assert only_lines(result) == [cement]
+
+
+def test_a_misread_recognised_cell_leaves_only_its_value_empty_with_a_warning() -> None:
+    doc = recognised(
+        document([(100, SK_HEADER), (115, sk_row("1 | Cement | 10 | ks | 4,5x0 | 23 % | 45,00"))])
+    )
+    result = read_line_items(doc, decimal_separator=",")
+    assert only_lines(result) == [("Cement", Decimal("10"), "ks", None, Decimal("45.00"))]
+    assert [(w.code, w.field) for w in result.warnings] == [
+        ("unreadable_value", "lines[0].unit_price")
+    ]
+
+
+def test_the_same_misread_cell_in_a_text_layer_makes_the_row_unparsed() -> None:
+    doc = document([(100, SK_HEADER), (115, sk_row("1 | Cement | 10 | ks | 4,5x0 | 23 % | 45,00"))])
+    result = read_line_items(doc, decimal_separator=",")
+    assert result.lines == []
+    assert [w.code for w in result.warnings] == ["unparsed_line"]
+
+
+def test_a_recognised_row_with_a_misread_cell_and_one_clean_number_is_not_an_item() -> None:
+    doc = recognised(
+        document(
+            [
+                (100, SK_HEADER),
+                (115, sk_row("1 | Cement | 10 | ks | 4,50 | 23 % | 45,00")),
+                (130, [L(70, "23%"), R(330, "Kč"), R(550, "101,99")]),
+            ]
+        )
+    )
+    result = read_line_items(doc, decimal_separator=",")
+    cement = ("Cement", Decimal("10"), "ks", Decimal("4.50"), Decimal("45.00"))
+    assert only_lines(result) == [cement]
+    assert [w.code for w in result.warnings] == ["unparsed_line"]
+
+
+def test_a_recap_heading_behind_a_recognised_rule_mark_still_ends_the_table() -> None:
+    doc = recognised(
+        document(
+            [
+                (100, SK_HEADER),
+                (115, sk_row("1 | Cement | 10 | ks | 4,50 | 23 % | 45,00")),
+                (130, [L(40, "| Sadzba"), L(120, "Základ dane"), R(550, "45,00")]),
+                (145, [L(40, "23%"), R(330, "45,00"), R(420, "10,35"), R(550, "55,35")]),
+            ]
+        )
+    )
+    result = read_line_items(doc, decimal_separator=",")
+    assert len(result.lines) == 1
+    assert result.warnings == []
+    assert result.regions[0].bottom < 130

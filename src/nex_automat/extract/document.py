@@ -25,18 +25,27 @@ from nex_automat.errors import (
     NoInvoiceFound,
     NotAPdf,
     NoTextLayer,
+    OcrTimeout,
     TooManyPages,
 )
 from nex_automat.extract.generic import extract_generic
 from nex_automat.extract.images import load_images
-from nex_automat.extract.layout import TextDocument, layout_page
+from nex_automat.extract.layout import Page, TextDocument, layout_page
 from nex_automat.extract.media import IMAGES, PDF, XML, ZIP, sniff_media_type
-from nex_automat.extract.ocr import OcrPage, OcrSettings, PageSource, recognise_pages
+from nex_automat.extract.ocr import (
+    OcrPage,
+    OcrSettings,
+    PageSource,
+    recognise_pages,
+    recognise_sparse,
+)
 from nex_automat.extract.ocr_checks import suggest_corrections
+from nex_automat.extract.ocr_text import code_text
 from nex_automat.extract.pdf import read_pdf
-from nex_automat.extract.result import ExtractionResult, Provenance
+from nex_automat.extract.result import Extraction, ExtractionResult, Provenance
 from nex_automat.extract.scan import combine_pdf_pages, pages_to_recognise, pdf_page_sources
-from nex_automat.extract.templates import TemplateLibrary, apply_rules
+from nex_automat.extract.table import read_line_items
+from nex_automat.extract.templates import SupplierTemplate, TemplateLibrary, apply_rules
 from nex_automat.formats.attachments import find_structured_attachment
 from nex_automat.formats.detect import detect_xml_format, read_structured
 
@@ -121,7 +130,7 @@ def extract_pdf(
     for ocr_page in ocr_pages:
         pages[ocr_page.page.number] = layout_page(ocr_page.page)
     merged = TextDocument(pages=pages, sha256=doc.sha256)
-    result = _ocr_result(merged, ocr_pages, templates=templates)
+    result = _ocr_result(merged, ocr_pages, templates=templates, settings=options.ocr)
     if options.ocr.searchable_pdf:
         recognised = {p.page.number: p.pdf for p in ocr_pages if p.pdf is not None}
         result.searchable_pdf = combine_pdf_pages(
@@ -144,7 +153,7 @@ def extract_image(
     doc = TextDocument(
         pages=[layout_page(p.page) for p in ocr_pages], sha256=hashlib.sha256(data).hexdigest()
     )
-    result = _ocr_result(doc, ocr_pages, templates=templates)
+    result = _ocr_result(doc, ocr_pages, templates=templates, settings=options.ocr)
     if options.ocr.searchable_pdf:
         result.searchable_pdf = combine_pdf_pages([(p.pdf, 0) for p in ocr_pages if p.pdf])
     return result
@@ -159,8 +168,20 @@ def _recognise(sources: list[PageSource], settings: OcrSettings) -> list[OcrPage
     return recognise_pages(sources, settings)
 
 
+EVERY_INVOICE_HAS = ("number", "issue_date", "due_date", "amount_due")
+"""Fields every invoice prints: one missing after OCR means the page is read again."""
+CODE_FIELDS = ("number", "order_reference")
+"""Codes whose letter prefix OCR may read with a zero for an O."""
+SECOND_READING_FIELDS = ("number", "issue_date", "tax_point_date", "due_date", "amount_due")
+"""Fields a second reading may fill in, only where the first found nothing."""
+
+
 def _ocr_result(
-    doc: TextDocument, ocr_pages: list[OcrPage], *, templates: TemplateLibrary | None
+    doc: TextDocument,
+    ocr_pages: list[OcrPage],
+    *,
+    templates: TemplateLibrary | None,
+    settings: OcrSettings,
 ) -> ExtractionResult:
     if not any(page.words for page in doc.pages):
         raise NoTextLayer(
@@ -168,10 +189,53 @@ def _ocr_result(
             "recognised no text on them"
         )
     numbers = frozenset(p.page.number for p in ocr_pages)
-    result = extract_text_document(doc, templates=templates, ocr_pages=numbers)
+    template = templates.choose(doc) if templates else None
+    extraction = _extract(doc, template)
+    if any(getattr(extraction.invoice, name) is None for name in EVERY_INVOICE_HAS):
+        _read_again(extraction, doc, ocr_pages, settings, template)
+    _repair_codes(extraction, numbers)
+    result = _checked(extraction, doc, template, numbers)
     if numbers == frozenset(range(doc.page_count)):
         result.method = "ocr"
     return result
+
+
+def _repair_codes(extraction: Extraction, ocr_pages: frozenset[int]) -> None:
+    for name in CODE_FIELDS:
+        value = getattr(extraction.invoice, name)
+        box = extraction.provenance.get(name)
+        if isinstance(value, str) and box is not None and box.page in ocr_pages:
+            setattr(extraction.invoice, name, code_text(value))
+
+
+def _read_again(
+    extraction: Extraction,
+    doc: TextDocument,
+    ocr_pages: list[OcrPage],
+    settings: OcrSettings,
+    template: SupplierTemplate | None,
+) -> None:
+    """Key fields the first reading missed, taken from a sparse-mode reading of the first
+    and last recognised pages (where headers and totals stand), items tables left out. The
+    first reading stands alone if the second runs out of time."""
+    chosen = {ocr_pages[0].page.number: ocr_pages[0], ocr_pages[-1].page.number: ocr_pages[-1]}
+    tables = read_line_items(doc).regions
+    pages = list(doc.pages)
+    for number, ocr_page in chosen.items():
+        blank = [(r.top, r.bottom) for r in tables if r.page == number]
+        try:
+            words = recognise_sparse(ocr_page, settings, blank=blank)
+        except OcrTimeout:
+            return
+        read = ocr_page.page
+        pages[number] = layout_page(Page(number, read.width, read.height, words))
+    again = _extract(TextDocument(pages=pages, sha256=doc.sha256), template)
+    for name in SECOND_READING_FIELDS:
+        value = getattr(again.invoice, name)
+        if getattr(extraction.invoice, name) is None and value is not None:
+            setattr(extraction.invoice, name, value)
+            if name in again.provenance:
+                extraction.provenance[name] = again.provenance[name]
 
 
 def extract_text_document(
@@ -183,6 +247,10 @@ def extract_text_document(
     """Run the template (if one matches), the generic extractor and the checks on positioned
     words; ``ocr_pages`` names the pages whose words were recognised, not read."""
     template = templates.choose(doc) if templates else None
+    return _checked(_extract(doc, template), doc, template, ocr_pages)
+
+
+def _extract(doc: TextDocument, template: SupplierTemplate | None) -> Extraction:
     extraction = extract_generic(
         doc,
         extra_labels=template.labels if template else None,
@@ -190,6 +258,15 @@ def extract_text_document(
     )
     if template is not None:
         apply_rules(template, doc, extraction)
+    return extraction
+
+
+def _checked(
+    extraction: Extraction,
+    doc: TextDocument,
+    template: SupplierTemplate | None,
+    ocr_pages: frozenset[int],
+) -> ExtractionResult:
     if not _looks_like_invoice(extraction.invoice):
         raise NoInvoiceFound(
             "no invoice number, totals or items were found: the document does not look like "

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from nex_automat.extract.labels import LabelTable, fold
 from nex_automat.extract.layout import Phrase, TextLine, Word
+from nex_automat.extract.ocr_text import is_recognised, value_text
 from nex_automat.extract.result import SourceBox
 
 T = TypeVar("T")
@@ -148,6 +149,10 @@ class LabelledText:
         for m in table.find(text):
             if kept or m.followed_by_colon or not text[: m.start].strip():
                 kept.append(m)
+        if is_recognised(phrase.words) and not any(m.followed_by_colon for m in kept):
+            near = table.find_near(text)
+            if near is not None and all(m.end < near.end for m in kept):
+                kept = [near]
         for position, m in enumerate(kept):
             stop = kept[position + 1].start if position + 1 < len(kept) else len(text)
             self.hits.append(
@@ -293,9 +298,14 @@ class LabelledText:
     def value(
         self, hit: Hit, parse: Callable[[str], T | None], *, area: Area | None = None
     ) -> tuple[T, SourceBox] | None:
-        """The first candidate ``parse`` accepts, with its box."""
+        """The first candidate ``parse`` accepts, with its box; a recognised value is read
+        again with OCR's usual misreadings repaired when it does not parse as printed."""
+        recognised = is_recognised(self.phrase(hit).words)
         for candidate in self.candidates(hit, area=area):
             parsed = parse(candidate.text)
+            if parsed is None and recognised:
+                repaired = value_text(candidate.text)
+                parsed = parse(repaired) if repaired != candidate.text else None
             if parsed is not None:
                 return parsed, candidate.box
         return None

@@ -307,6 +307,7 @@ class LabelTable:
         self._field_of_key: dict[str, str] = {}
         for field, key in alternatives:
             self._field_of_key.setdefault(key, field)
+        self._compact_keys = [(key.replace(" ", ""), f) for key, f in self._field_of_key.items()]
         marker = "|".join(re.escape(m) for m in NUMBER_MARKERS)
         labels = _trie_pattern(list(self._field_of_key))
         self._pattern = re.compile(rf"(?<![\w%#])(?P<label>{labels})(?:\s+(?:{marker}))?(?![\w%#])")
@@ -340,6 +341,34 @@ class LabelTable:
         if len(found) > 1 and found[-1].followed_by_colon:
             found[-2:] = self._regrouped(text, found[-2], found[-1], label_end)
         return found
+
+    def find_near(self, text: str) -> LabelMatch | None:
+        """The label a recognised phrase ending in a colon most likely is, when OCR lost a
+        space or misread a letter of it ("Spolu kúhrade:", "Suma na úradu EUR:").
+
+        The words before the colon, spaces dropped, must equal a label's or differ from it
+        by one letter where the label is long enough to stay unmistakable; a currency or
+        a short qualifier may follow such a long label.
+        """
+        colon = text.find(":")
+        if colon <= 0:
+            return None
+        near = "".join(label_key(text[:colon]).split())
+        best: tuple[int, int, str] | None = None
+        for key, field in self._compact_keys:
+            if not near.startswith(key[:1]) or len(near) < len(key) - 1:
+                continue
+            for size in (len(key) - 1, len(key), len(key) + 1):
+                long = len(key) >= FUZZY_MIN_LENGTH
+                if size > len(near) or len(near) - size > (MAX_QUALIFIER if long else 0):
+                    continue
+                distance = _distance(near[:size], key, 1 if long else 0)
+                if distance is not None and (best is None or (distance, -len(key)) < best[:2]):
+                    best = (distance, -len(key), field)
+        if best is None:
+            return None
+        end = _COLON.match(text, colon) or _COLON.match(text, text.rfind(" ", 0, colon) + 1)
+        return LabelMatch(best[2], 0, end.end() if end else colon + 1, followed_by_colon=True)
 
     def _regrouped(
         self, text: str, first: LabelMatch, last: LabelMatch, label_end: int
@@ -386,6 +415,27 @@ def _node_pattern(node: dict[str, Any]) -> str:
     if "" in node:
         return f"(?:{body})?"
     return body
+
+
+FUZZY_MIN_LENGTH = 9
+"""Letters a label needs (spaces dropped) before a one-letter misreading is forgiven."""
+MAX_QUALIFIER = 3
+"""Letters that may follow a misread label before its colon (a currency: "EUR", "Kč")."""
+
+
+def _distance(a: str, b: str, limit: int) -> int | None:
+    """The edit distance of ``a`` and ``b`` when it is at most ``limit`` (0 or 1)."""
+    if a == b:
+        return 0
+    if limit < 1 or abs(len(a) - len(b)) > 1:
+        return None
+    if len(a) == len(b):
+        return 1 if sum(x != y for x, y in zip(a, b, strict=True)) == 1 else None
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    for index in range(len(long)):
+        if long[:index] + long[index + 1 :] == short:
+            return 1
+    return None
 
 
 def merged_labels(extra: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[str, ...]]:

@@ -83,6 +83,9 @@ class OcrPage:
     skew: float = 0.0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    image: bytes | None = None
+    """The straightened, cleaned page as PNG, kept for a second reading."""
+    dpi: float = 0.0
 
 
 PageSource = Callable[[], PageImage]
@@ -91,24 +94,33 @@ held in memory."""
 
 
 def recognise_pages(sources: Sequence[PageSource], settings: OcrSettings) -> list[OcrPage]:
-    """Recognise every page, in parallel, in the given order."""
+    """Recognise every page, in parallel, in the given order; the first and last pages keep
+    their straightened image for a second reading."""
     if not sources:
         return []
     workers = max(1, min(settings.workers or os.cpu_count() or 1, len(sources)))
+    ends = {0, len(sources) - 1}
     if workers == 1:
-        return [recognise_page(source(), settings) for source in sources]
+        return [
+            recognise_page(source(), settings, keep_image=index in ends)
+            for index, source in enumerate(sources)
+        ]
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr")
     try:
         futures = [
-            executor.submit(lambda s=source: recognise_page(s(), settings)) for source in sources
+            executor.submit(
+                lambda s=source, keep=index in ends: recognise_page(s(), settings, keep_image=keep)
+            )
+            for index, source in enumerate(sources)
         ]
         return [future.result() for future in futures]
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def recognise_page(image: PageImage, settings: OcrSettings) -> OcrPage:
-    """Straighten one page image and read its words."""
+def recognise_page(image: PageImage, settings: OcrSettings, *, keep_image: bool = False) -> OcrPage:
+    """Straighten one page image and read its words; ``keep_image`` keeps the straightened
+    page for a second reading (the first and last pages, where headers and totals stand)."""
     started = time.monotonic()
     deadline = started + settings.page_timeout
     rotation = 0
@@ -141,7 +153,51 @@ def recognise_page(image: PageImage, settings: OcrSettings) -> OcrPage:
         rotation=rotation,
         skew=skew,
         seconds=time.monotonic() - started,
+        image=_png(upright) if keep_image else None,
+        dpi=upright.dpi,
     )
+
+
+SPARSE_MODE = "11"
+"""Tesseract's page segmentation mode for scattered text: every word found on its own,
+without the column and paragraph analysis that sometimes runs a label column into its
+value column ("Datum vystavení / Date: 2026-09-04" read as "sů aa Date: 5.")."""
+
+
+def recognise_sparse(
+    page: OcrPage, settings: OcrSettings, *, blank: Sequence[tuple[float, float]] = ()
+) -> list[Word]:
+    """The page's words read again in sparse mode, with the bands ``blank`` (top and bottom
+    in points, an items table) left out: they cost time and hold no header or total."""
+    if page.image is None:
+        return []
+    deadline = time.monotonic() + settings.page_timeout
+    with Image.open(io.BytesIO(page.image)) as stored:
+        image = stored.convert("L")
+    scale = page.dpi / 72
+    for top, bottom in blank:
+        image.paste(255, (0, max(0, round(top * scale)), image.width, round(bottom * scale)))
+    with tempfile.TemporaryDirectory(prefix="nex-ocr-") as folder:
+        base = Path(folder)
+        source = _write_image(PageImage(image, page.dpi, page.page.number), base)
+        _run(
+            [
+                settings.tesseract,
+                str(source),
+                str(base / "out"),
+                "-l",
+                settings.languages,
+                "--dpi",
+                str(round(page.dpi)),
+                "--psm",
+                SPARSE_MODE,
+                "tsv",
+            ],
+            deadline=deadline,
+            page=page.page.number,
+        )
+        tsv = (base / "out.tsv").read_text(encoding="utf-8", errors="replace")
+    return parse_tsv(tsv, page=page.page.number, dpi=page.dpi)
 
 
 def _straighten(image: PageImage, rotation: int) -> tuple[PageImage, float]:
@@ -266,6 +322,12 @@ def _recognise(
         tsv = (base / "out.tsv").read_text(encoding="utf-8", errors="replace")
         pdf = (base / "out.pdf").read_bytes() if settings.searchable_pdf else None
     return parse_tsv(tsv, page=image.page, dpi=image.dpi), pdf
+
+
+def _png(image: PageImage) -> bytes:
+    buffer = io.BytesIO()
+    image.image.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
 
 
 def _write_image(image: PageImage, folder: Path) -> Path:

@@ -21,6 +21,12 @@ _TRAILING_STRAY = STRAY + ".,"
 
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
 """Letters a digit is misread as, in a column that holds only numbers."""
+_MISREAD_SEPARATOR = re.compile(r"^([-+\u2212]?\d{1,3}(?:([.,])\d{3})+)\2(\d{2}[-\u2212]?)$")
+"""A decimal comma read as a point, or a point as a comma, after thousands groups set with
+that same mark ("1.109.91" is "1.109,91")."""
+_ZERO_AS_LETTER = re.compile(r"(?:(?<=^)|(?<=[A-Z]))0(?=[A-Z])")
+"""A zero at the start of a code or after a capital, followed by a capital: OCR's reading of
+the letter O in a series prefix ("0F2025" for "OF2025")."""
 _MOSTLY_DIGITS = re.compile(r"^[-+\u2212]?[\dOoDlI|]+(?:[.,\s][\dOoDlI|]+)*[-\u2212%]?$")
 
 
@@ -43,3 +49,27 @@ def numeric_text(text: str) -> str:
 def word_text(text: str) -> str:
     """A word cell's text (a unit, a code) without the stray marks around it."""
     return text.strip().strip(STRAY).strip()
+
+
+def value_text(text: str) -> str:
+    """A labelled value's recognised text with each number-like word repaired as a number
+    cell's is, and a decimal mark misread as the thousands mark put right."""
+    words = []
+    for word in text.split():
+        if not any(ch.isdigit() for ch in word):
+            words.append(word)
+            continue
+        repaired = numeric_text(word)
+        misread = _MISREAD_SEPARATOR.match(repaired)
+        if misread:
+            decimal = "," if misread.group(2) == "." else "."
+            repaired = f"{misread.group(1)}{decimal}{misread.group(3)}"
+        words.append(repaired)
+    return " ".join(words)
+
+
+def code_text(text: str) -> str:
+    """A recognised document code with the letter O put back where OCR read a zero in its
+    letter prefix ("0F20250419" → "OF20250419", "0V2606295" → "OV2606295"): series
+    prefixes are letters, and a zero never starts a run of capitals."""
+    return " ".join(_ZERO_AS_LETTER.sub("O", word) for word in text.split(" "))

@@ -33,7 +33,7 @@ from nex_automat.extract.numbers import (
     parse_amount,
     parse_percent,
 )
-from nex_automat.extract.ocr_text import is_recognised, numeric_text, word_text
+from nex_automat.extract.ocr_text import STRAY, is_recognised, numeric_text, word_text
 from nex_automat.extract.result import Provenance, SourceBox
 from nex_automat.extract.units import parse_unit
 
@@ -499,7 +499,7 @@ def _read_rows(lines: list[TextLine], header: _Header) -> tuple[_Table, int]:
         gap = line.top - previous_bottom
         assigned = _assign(line, header.columns)
         cells = assigned.words
-        folded = fold(line.text)
+        folded = _row_text(line)
         far = gap > max(3 * header.height, 2.5 * _median(gaps))
         subline = _subline(line) if table.items and not far else None
         keyword = None if subline else _keyword(folded, cells)
@@ -540,6 +540,14 @@ def _read_rows(lines: list[TextLine], header: _Header) -> tuple[_Table, int]:
         previous_bottom = line.bottom
         index += 1
     return table, index
+
+
+def _row_text(line: TextLine) -> str:
+    """The line folded for its keyword; a recognised line without the rule or speck OCR
+    reads in front of its first word ("| Sadzba"), so a recap ends the table as it would
+    in a text layer."""
+    folded = fold(line.text)
+    return folded.lstrip(STRAY + " ") if is_recognised(line.words) else folded
 
 
 def _is_page_label(line: TextLine) -> bool:
@@ -871,16 +879,19 @@ def _read_item(
         if value is not None:
             setattr(line, name, value)
             boxes[name] = _box(words)
-    if all(
-        getattr(line, name) is None
-        for name in ("quantity", "unit_price", "net_amount", "gross_amount")
-    ):
+    if all(getattr(line, name) is None for name in _ESSENTIAL):
+        return None
+    if unreadable and sum(name in boxes for name in NUMERIC_FIELDS) < MIN_TOLERATED_NUMBERS:
         return None
     return line, boxes, unreadable
 
 
 _ESSENTIAL = ("quantity", "unit_price", "net_amount", "gross_amount")
 """A line without any of these is not an item."""
+
+MIN_TOLERATED_NUMBERS = 2
+"""Numbers a recognised row with a misread cell must still read cleanly to be an item: a
+recap or totals row OCR ran into the table has one number under an item column at most."""
 
 
 def _value(name: str, words: list[Word], separator: str | None) -> object:
