@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from rapidfuzz import fuzz, process
 
 from nex_automat.catalog.matching import (
     ALTERNATIVES,
+    NAME_PREFILTER_CAP,
     CatalogIndex,
     CatalogPartner,
     CatalogProduct,
@@ -151,3 +153,60 @@ def test_unknown_supplier_is_proposed_as_a_new_partner(index: CatalogIndex) -> N
     party = Party(name="Drevoprodukt a.s.", ico="36 000 001")
     match = recognise_supplier(index, party)
     assert (match.method, match.partner_id, match.proposal) == (SupplierMethod.NONE, None, party)
+
+
+FILLER_FAMILIES = (
+    "Cement PC Firma{} 25 kg",
+    "Lepidlo na obklad Firma{} 25 kg",
+    "Tvárnica Firma{} 44 Profi",
+    "Vápno Firma{} 25 kg",
+    "Hmota Firma{} šedá 5 kg",
+    "Tehla Firma{} 290x140x65",
+)
+"""Names that share the common words of the cases below, crowding the pre-filter's cap."""
+
+PREFILTER_CASES = [
+    ("Lepdilo na obklad flexibilne C2TE 25kg", 4),
+    ("ŠKÁR. HMOTA šedá 5kg", 5),
+    ("Porotherm tvarnica 44 Profi", 8),
+    ("Tvarnica Porotehrm 30 Profi", 7),
+    ("vapno hasene 25 kg", 3),
+    ("Tehla plna palena 290x140x65", 6),
+]
+
+
+@pytest.fixture(scope="module")
+def crowded() -> CatalogIndex:
+    fillers = [
+        CatalogProduct(1000 + i * len(FILLER_FAMILIES) + j, f"F{i}-{j}", family.format(i), "ks")
+        for i in range(NAME_PREFILTER_CAP)
+        for j, family in enumerate(FILLER_FAMILIES)
+    ]
+    return CatalogIndex.build(PRODUCTS + fillers)
+
+
+def _best_by_full_scan(index: CatalogIndex, description: str) -> int:
+    products = [product for product in index.products.values() if not product.discontinued]
+    best = process.extractOne(
+        name_key(description),
+        [name_key(product.name) for product in products],
+        scorer=fuzz.token_set_ratio,
+        processor=None,
+    )
+    assert best is not None
+    return products[best[2]].id
+
+
+@pytest.mark.parametrize(("description", "product_id"), PREFILTER_CASES)
+def test_prefilter_keeps_the_best_name_among_thousands_sharing_its_words(
+    crowded: CatalogIndex, description: str, product_id: int
+) -> None:
+    sharing = [
+        product
+        for product in crowded.products.values()
+        if set(name_key(product.name).split()) & set(name_key(description).split())
+    ]
+    assert len(sharing) > NAME_PREFILTER_CAP
+    assert _best_by_full_scan(crowded, description) == product_id
+    match = match_line(crowded, Line(1, description=description))
+    assert (match.method, match.product_id) == (MatchMethod.NAME, product_id)

@@ -10,13 +10,15 @@ sure it is, so the reviewer knows what to look at.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +32,13 @@ from nex_automat.store.sqltypes import utcnow
 ALTERNATIVES = 5
 NAME_CANDIDATES = 25
 """Names scored by rapidfuzz before the pack-size check reorders them."""
+NAME_PREFILTER_CAP = 600
+"""Most names scored per line: those sharing the rarest words and pack sizes with it."""
+NAME_SCORE_FLOOR = 20.0
+"""A name scoring below this shares next to nothing with the line, not even as a hint."""
+PREFIX_LENGTH = 3
+PREFIX_WEIGHT = 0.5
+"""A shared word start counts less than a word, but survives typos and "Lep." for "Lepidlo"."""
 NAME_THRESHOLD = 70.0
 """Below this score a name is not a match, only an alternative to look at."""
 GROUP_HINT_THRESHOLD = 45.0
@@ -178,6 +187,18 @@ def pack_sizes(key: str) -> frozenset[str]:
     )
 
 
+def _features(key: str) -> set[str]:
+    """A folded name's words and pack sizes, and its word starts marked with "^"."""
+    features: set[str] = set()
+    for token in key.split():
+        if len(token) < 2 and not token.isdigit():
+            continue
+        features.add(token)
+        if len(token) > PREFIX_LENGTH and token[:1].isalpha():
+            features.add("^" + token[:PREFIX_LENGTH])
+    return features
+
+
 def _company_key(name: str) -> str:
     tokens = name_key(name).replace(".", " ").split()
     return " ".join(token for token in tokens if token not in _LEGAL_FORMS)
@@ -193,6 +214,9 @@ class CatalogIndex:
     partners: dict[int, CatalogPartner]
     _name_keys: list[str] = field(default_factory=list)
     _name_ids: list[int] = field(default_factory=list)
+    _name_sizes: list[frozenset[str]] = field(default_factory=list)
+    _postings: dict[str, np.ndarray] = field(default_factory=dict)
+    _weights: dict[str, float] = field(default_factory=dict)
     _partner_by: dict[SupplierMethod, dict[str, int]] = field(default_factory=dict)
     _partner_names: list[str] = field(default_factory=list)
     _partner_name_ids: list[int] = field(default_factory=list)
@@ -225,6 +249,8 @@ class CatalogIndex:
             if not product.discontinued:
                 index._name_keys.append(name_key(product.name))
                 index._name_ids.append(product.id)
+                index._name_sizes.append(pack_sizes(index._name_keys[-1]))
+        index._index_names()
         index._partner_by = {
             SupplierMethod.ICO: _partner_lookup(index.partners, "ico", identifiers.normalise_ico),
             SupplierMethod.VAT_ID: _partner_lookup(
@@ -238,6 +264,44 @@ class CatalogIndex:
             index._partner_names.append(_company_key(partner.name))
             index._partner_name_ids.append(partner.id)
         return index
+
+    def _index_names(self) -> None:
+        """Which names carry each word, so a line is scored only against names sharing one."""
+        postings: dict[str, list[int]] = defaultdict(list)
+        for position, key in enumerate(self._name_keys):
+            for feature in _features(key):
+                postings[feature].append(position)
+        count = len(self._name_keys)
+        self._postings = {
+            feature: np.asarray(positions, dtype=np.int32)
+            for feature, positions in postings.items()
+        }
+        self._weights = {
+            feature: math.log(1 + count / len(positions))
+            * (PREFIX_WEIGHT if feature.startswith("^") else 1.0)
+            for feature, positions in postings.items()
+        }
+
+    def _name_choices(self, query: str) -> tuple[list[str], Sequence[int]]:
+        """Names worth scoring for ``query`` with their positions in the name lists.
+
+        A small catalogue is scored whole. A large one only where the names share the
+        most informative words, word starts and pack sizes with the query, rarer ones
+        counting more, so a line costs the same with 1 000 or 100 000 products.
+        """
+        if len(self._name_keys) <= NAME_PREFILTER_CAP:
+            return self._name_keys, range(len(self._name_keys))
+        overlap = np.zeros(len(self._name_keys), dtype=np.float32)
+        for feature in _features(query):
+            positions = self._postings.get(feature)
+            if positions is not None:
+                overlap[positions] += self._weights[feature]
+        shared = np.flatnonzero(overlap > 0)
+        if len(shared) > NAME_PREFILTER_CAP:
+            best = np.argpartition(overlap[shared], -NAME_PREFILTER_CAP)[-NAME_PREFILTER_CAP:]
+            shared = np.sort(shared[best])
+        positions = shared.tolist()
+        return [self._name_keys[i] for i in positions], positions
 
     def remember(self, partner_id: int, seller_code: str, product_id: int) -> None:
         self.supplier_codes[(partner_id, seller_code_key(seller_code))] = product_id
@@ -347,16 +411,19 @@ def _name_candidates(index: CatalogIndex, description: str) -> list[tuple[int, f
     if not query or not index._name_keys:
         return []
     wanted = pack_sizes(query)
+    keys, positions = index._name_choices(query)
     found = process.extract(
         query,
-        index._name_keys,
+        keys,
         scorer=fuzz.token_set_ratio,
         processor=None,
         limit=NAME_CANDIDATES,
+        score_cutoff=NAME_SCORE_FLOOR,
     )
     scored: list[tuple[int, float]] = []
-    for key, similarity, position in found:
-        sizes = pack_sizes(key)
+    for key, similarity, choice in found:
+        position = positions[choice]
+        sizes = index._name_sizes[position]
         differs = bool(wanted and sizes and not wanted & sizes)
         score = similarity - (PACK_SIZE_MISMATCH_PENALTY if differs else 0.0)
         tie_break = fuzz.ratio(query, key) / 1000
