@@ -8,8 +8,10 @@ import pytest
 from nex_automat.extract.layout import Word
 from nex_automat.extract.ocr_text import (
     code_text,
+    header_words,
     is_recognised,
     numeric_text,
+    split_keys,
     value_text,
     word_text,
 )
@@ -103,3 +105,28 @@ def test_a_zero_read_for_the_letter_o_of_a_code_prefix_is_put_back() -> None:
 def test_zeros_among_the_digits_of_a_code_stay_zeros() -> None:
     assert code_text("2026-0102") == "2026-0102"
     assert code_text("100ABC") == "100ABC"
+
+
+def test_a_table_rule_read_as_a_bar_is_dropped_from_a_header() -> None:
+    words = [_word("J.cena", 90.0), _word("|", 40.0), _word("Celkem", 90.0)]
+    assert [w.text for w in header_words(words)] == ["J.cena", "Celkem"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("ZI.%", "Zl.%"), ("SI.", "Sl.")])
+def test_an_abbreviation_l_read_as_a_capital_i_is_put_back(text: str, expected: str) -> None:
+    assert [w.text for w in header_words([_word(text, 80.0)])] == [expected]
+
+
+def test_a_capital_i_inside_a_capitalised_header_word_stays() -> None:
+    assert [w.text for w in header_words([_word("POPIS", 80.0)])] == ["POPIS"]
+
+
+def test_a_key_glued_to_its_value_is_split_with_the_box_shared_out() -> None:
+    key, value = split_keys([Word("DPH:21%", 10.0, 10.0, 80.0, 20.0, 0, 85.0)])
+    assert (key.text, value.text) == ("DPH:", "21%")
+    assert key.x0 == 10.0 and key.x1 == value.x0 == 50.0 and value.x1 == 80.0
+
+
+def test_a_key_with_its_value_apart_and_a_plain_number_are_not_split() -> None:
+    words = [_word("EAN:", 90.0), _word("8592395327357", 90.0), _word("12:30", 90.0)]
+    assert [w.text for w in split_keys(words)] == ["EAN:", "8592395327357", "12:30"]

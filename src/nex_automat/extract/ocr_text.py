@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from nex_automat.extract.layout import Word
 
@@ -73,3 +74,37 @@ def code_text(text: str) -> str:
     letter prefix ("0F20250419" → "OF20250419", "0V2606295" → "OV2606295"): series
     prefixes are letters, and a zero never starts a run of capitals."""
     return " ".join(_ZERO_AS_LETTER.sub("O", word) for word in text.split(" "))
+
+
+_L_AS_CAPITAL_I = re.compile(r"(?<=^[A-Z])I(?=\.)")
+"""A lower-case l read as a capital I in a short abbreviated label ("ZI.%" for "Zľ.%",
+"SI.%" for "Sl.%"): a capital never follows a single capital before an abbreviation dot."""
+_KEY_GLUED_TO_VALUE = re.compile(r"^([^\W\d_][^\W\d_.]*:)(\S+)$")
+
+
+def header_words(words: Sequence[Word]) -> list[Word]:
+    """Recognised header words without the table rules read as marks ("|") and with an
+    abbreviation's l put back where OCR read a capital I."""
+    repaired = []
+    for word in words:
+        if not word.text.strip(STRAY).strip():
+            continue
+        text = _L_AS_CAPITAL_I.sub("l", word.text)
+        repaired.append(word if text == word.text else replace(word, text=text))
+    return repaired
+
+
+def split_keys(words: Sequence[Word]) -> list[Word]:
+    """Recognised words with a key read together with its value ("DPH:21%") split into the
+    key and the value, sharing the box out by characters."""
+    split: list[Word] = []
+    for word in words:
+        glued = _KEY_GLUED_TO_VALUE.match(word.text)
+        if glued is None:
+            split.append(word)
+            continue
+        key, value = glued.groups()
+        edge = word.x0 + (word.x1 - word.x0) * len(key) / len(word.text)
+        split.append(replace(word, text=key, x1=edge))
+        split.append(replace(word, text=value, x0=edge))
+    return split

@@ -33,7 +33,14 @@ from nex_automat.extract.numbers import (
     parse_amount,
     parse_percent,
 )
-from nex_automat.extract.ocr_text import STRAY, is_recognised, numeric_text, word_text
+from nex_automat.extract.ocr_text import (
+    STRAY,
+    header_words,
+    is_recognised,
+    numeric_text,
+    split_keys,
+    word_text,
+)
 from nex_automat.extract.result import Provenance, SourceBox
 from nex_automat.extract.units import parse_unit
 
@@ -244,6 +251,10 @@ def _label_cells(line: TextLine, labels: LabelTable) -> list[tuple[str | None, l
     cells: list[tuple[str | None, list[Word]]] = []
     for phrase in line.phrases:
         words = [part for word in phrase.words for part in _unglued(word)]
+        if is_recognised(words):
+            words = header_words(words)
+            if not words:
+                continue
         segments = _segment(words, labels)
         if segments is None:
             cells.append((labels.field_of(phrase.text), phrase.words))
@@ -736,7 +747,7 @@ def _is_number(text: str) -> bool:
 
 def _subline(line: TextLine) -> dict[str, list[Word]] | None:
     """Key-value pairs of a two-line item's second line, when that is all the line holds."""
-    words = line.words
+    words = split_keys(line.words) if is_recognised(line.words) else line.words
     found: dict[str, list[Word]] = {}
     current: list[Word] | None = None
     index = 0
