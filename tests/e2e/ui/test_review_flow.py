@@ -12,13 +12,12 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.installation import Installation, initialise, run_cli, running_server
-from tests.e2e.ui.test_workspace_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, publish
+from tests.e2e.installation import Installation, initialise, run_cli
+from tests.e2e.ui.browser import ARTIFACTS, PASSWORD, publish
 from tests.invoicegen import generate
 
-PASSWORD = "correct horse battery"
 SAMPLE = ("pohoda_sk", 7)
 
 
@@ -43,25 +42,6 @@ def installation(tmp_path_factory: pytest.TempPathFactory) -> Installation:
     ingested = run_cli("ingest", inbox, env=installed.env)
     assert ingested.returncode == 0, ingested.stdout + ingested.stderr
     return installed
-
-
-@pytest.fixture(scope="module")
-def server_url(
-    installation: Installation, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("logs") / "serve.log"
-    with running_server(installation, log) as server:
-        yield server.url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

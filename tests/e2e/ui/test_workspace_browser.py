@@ -9,32 +9,17 @@ refreshes ``docs/images/inbox.png``.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import REPO_ROOT
-from tests.e2e.installation import Installation, initialise, run_cli, running_server
+from tests.e2e.installation import Installation, initialise, run_cli
+from tests.e2e.ui.browser import ARTIFACTS, PASSWORD, publish
 from tests.invoicegen import generate
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-ARTIFACTS = REPO_ROOT / "test-artifacts"
-DOC_IMAGES = REPO_ROOT / "docs" / "images"
-PASSWORD = "correct horse battery"
 SAMPLES = (("pohoda_sk", 1), ("money_cz", 2), ("abra_cz", 3), ("omega_sk", 4))
 
 
@@ -60,25 +45,6 @@ def installation(tmp_path_factory: pytest.TempPathFactory) -> Installation:
     return installed
 
 
-@pytest.fixture(scope="module")
-def server_url(
-    installation: Installation, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("logs") / "serve.log"
-    with running_server(installation, log) as server:
-        yield server.url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def page(browser: Browser, server_url: str) -> Iterator[Page]:
     context = browser.new_context(
@@ -87,16 +53,6 @@ def page(browser: Browser, server_url: str) -> Iterator[Page]:
     opened = context.new_page()
     yield opened
     context.close()
-
-
-def publish(shot: Path, name: str) -> None:
-    """Refresh the README's copy of a screenshot, only when asked (NEX_UPDATE_DOC_IMAGES=1).
-
-    The committed images change only on purpose, so a test run leaves the work tree clean.
-    """
-    if os.environ.get("NEX_UPDATE_DOC_IMAGES") == "1":
-        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, DOC_IMAGES / name)
 
 
 def screenshot(page: Page, name: str) -> Path:
