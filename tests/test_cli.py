@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -12,19 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 
+from tests.e2e.installation import run_cli as run
 from tests.extract.pdfs import Text, encrypted_pdf, image_only_pdf, make_pdf, page_bomb_pdf
 from tests.invoicegen import FAMILIES, generate
-
-
-def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nex_automat", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
 
 
 def json_lines(stdout: str) -> list[dict[str, Any]]:

@@ -29,9 +29,9 @@ STOP_TIMEOUT = 20.0
 
 
 def run_cli(
-    *args: str | Path, env: dict[str, str], timeout: float = CLI_TIMEOUT
+    *args: str | Path, env: dict[str, str] | None = None, timeout: float = CLI_TIMEOUT
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m nex_automat ARGS`` as a user runs it."""
+    """``python -m nex_automat ARGS`` as a user runs it (``env=None``: this process's)."""
     return subprocess.run(
         [sys.executable, "-m", "nex_automat", *map(str, args)],
         capture_output=True,
