@@ -1,4 +1,4 @@
-"""The whole service in one process: HTTP API, processing workers, mailboxes and folders.
+"""The whole service in one process: HTTP API, workers, mailboxes, folders, recurring tasks.
 
 This is the embedded mode: one process, SQLite or PostgreSQL, no other server. Intake
 threads only store documents and queue jobs; the workers process them; the API answers.
@@ -15,6 +15,8 @@ from contextlib import contextmanager
 
 import uvicorn
 
+from nex_automat.ops.scheduler import Scheduler
+from nex_automat.ops.tasks import schedule_tasks
 from nex_automat.pipeline.folder import FolderWatcher
 from nex_automat.pipeline.mailbox import MailboxPoller
 from nex_automat.pipeline.services import Services
@@ -35,6 +37,11 @@ def background_work(services: Services) -> Iterator[None]:
         threading.Thread(target=intake.run, args=(stop,), name=type(intake).__name__, daemon=True)
         for intake in intakes
     ]
+    scheduler = Scheduler()
+    schedule_tasks(scheduler, services)
+    threads.append(
+        threading.Thread(target=scheduler.run_forever, args=(stop,), name="Scheduler", daemon=True)
+    )
     services.runner.start()
     for thread in threads:
         thread.start()
