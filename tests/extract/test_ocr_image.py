@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image, ImageDraw
+import pytest
+from PIL import Image, ImageDraw, ImageFilter
 
 from nex_automat.extract.images import PageImage
-from nex_automat.extract.ocr_image import clean_page
+from nex_automat.extract.ocr_image import clean_page, median_filter
 
 DPI = 100.0
 WIDTH, HEIGHT = 800, 600
@@ -83,3 +84,11 @@ def test_the_cleaned_page_keeps_its_resolution_size_and_number() -> None:
     _paragraph(draw, 100, 100, 20)
     cleaned = clean_page(PageImage(image, DPI, 2))
     assert (cleaned.dpi, cleaned.page, cleaned.image.size) == (DPI, 2, (WIDTH, HEIGHT))
+
+
+@pytest.mark.parametrize(("size", "shape"), [(3, (40, 57)), (7, (61, 45)), (9, (5, 12))])
+def test_the_median_filter_gives_pillows_medians(size: int, shape: tuple[int, int]) -> None:
+    pixels = np.random.default_rng(size).integers(0, 256, shape, dtype=np.uint8)
+    pixels[:, : shape[1] // 3] //= 8
+    expected = Image.fromarray(pixels).filter(ImageFilter.MedianFilter(size))
+    assert np.array_equal(median_filter(pixels, size), np.asarray(expected))

@@ -3,9 +3,10 @@
 Each page is straightened first (a quarter or half turn found by Tesseract's orientation
 detection, a small skew by a projection profile) and cleaned (paper levelled to white,
 light-on-dark bands inverted, see :mod:`ocr_image`), then read once by the ``tesseract``
-command, which writes both its word boxes (TSV) and a one-page searchable PDF. Boxes are
-converted from pixels to PDF points with the page's resolution, so the layout, the generic
-extractor and the templates see OCR words exactly like text-layer words, plus a confidence.
+command, which writes its word boxes (TSV). Boxes are converted from pixels to PDF points
+with the page's resolution, so the layout, the generic extractor and the templates see OCR
+words exactly like text-layer words, plus a confidence. The page's searchable PDF is the
+straightened image with those words laid over it (see :mod:`searchable_pdf`).
 
 Cost is bounded: pages are read in parallel (one single-threaded Tesseract per CPU), each
 page has a time limit, and the caller limits the number of pages.
@@ -14,6 +15,7 @@ page has a time limit, and the caller limits the number of pages.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import shutil
@@ -23,7 +25,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,7 @@ from nex_automat.errors import OcrTimeout, OcrUnavailable, UnreadableDocument
 from nex_automat.extract.images import PageImage
 from nex_automat.extract.layout import Page, Word
 from nex_automat.extract.ocr_image import clean_page
+from nex_automat.extract.searchable_pdf import searchable_page
 
 LANGUAGES = "slk+ces+eng"
 PAGE_TIMEOUT = 60.0
@@ -82,10 +85,8 @@ class OcrPage:
     rotation: int = 0
     skew: float = 0.0
     seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-    image: bytes | None = None
-    """The straightened, cleaned page as PNG, kept for a second reading."""
-    dpi: float = 0.0
+    image: PageImage | None = None
+    """The straightened, cleaned page, kept for a second reading."""
 
 
 PageSource = Callable[[], PageImage]
@@ -127,18 +128,20 @@ def recognise_page(image: PageImage, settings: OcrSettings, *, keep_image: bool 
     if settings.orientation == ORIENTATION_ALWAYS:
         rotation = detect_orientation(image, settings, deadline=deadline)
     upright, skew = _straighten(image, rotation)
-    words, pdf = _recognise(upright, settings, deadline=deadline)
+    cleaned = clean_page(upright)
+    words = _recognise(cleaned, settings, deadline=deadline)
     if settings.orientation == ORIENTATION_AUTO and not _reads_upright(words):
         turn = detect_orientation(image, settings, deadline=deadline)
         if turn:
             turned, turned_skew = _straighten(image, turn)
-            turned_words, turned_pdf = _recognise(turned, settings, deadline=deadline)
+            turned_cleaned = clean_page(turned)
+            turned_words = _recognise(turned_cleaned, settings, deadline=deadline)
             if _quality(turned_words) > _quality(words):
-                upright, skew, words, pdf, rotation = (
+                upright, cleaned, skew, words, rotation = (
                     turned,
+                    turned_cleaned,
                     turned_skew,
                     turned_words,
-                    turned_pdf,
                     turn,
                 )
     page = Page(
@@ -147,14 +150,16 @@ def recognise_page(image: PageImage, settings: OcrSettings, *, keep_image: bool 
         height=upright.height_points,
         words=words,
     )
+    pdf = None
+    if settings.searchable_pdf:
+        pdf = searchable_page(upright, words, font=glyphless_font(settings.tesseract))
     return OcrPage(
         page=page,
         pdf=pdf,
         rotation=rotation,
         skew=skew,
         seconds=time.monotonic() - started,
-        image=_png(upright) if keep_image else None,
-        dpi=upright.dpi,
+        image=cleaned if keep_image else None,
     )
 
 
@@ -172,14 +177,14 @@ def recognise_sparse(
     if page.image is None:
         return []
     deadline = time.monotonic() + settings.page_timeout
-    with Image.open(io.BytesIO(page.image)) as stored:
-        image = stored.convert("L")
-    scale = page.dpi / 72
+    dpi = page.image.dpi
+    image = page.image.image.copy()
+    scale = dpi / 72
     for top, bottom in blank:
         image.paste(255, (0, max(0, round(top * scale)), image.width, round(bottom * scale)))
     with tempfile.TemporaryDirectory(prefix="nex-ocr-") as folder:
         base = Path(folder)
-        source = _write_image(PageImage(image, page.dpi, page.page.number), base)
+        source = _write_image(PageImage(image, dpi, page.page.number), base)
         _run(
             [
                 settings.tesseract,
@@ -188,7 +193,7 @@ def recognise_sparse(
                 "-l",
                 settings.languages,
                 "--dpi",
-                str(round(page.dpi)),
+                str(round(dpi)),
                 "--psm",
                 SPARSE_MODE,
                 "tsv",
@@ -197,7 +202,7 @@ def recognise_sparse(
             page=page.page.number,
         )
         tsv = (base / "out.tsv").read_text(encoding="utf-8", errors="replace")
-    return parse_tsv(tsv, page=page.page.number, dpi=page.dpi)
+    return parse_tsv(tsv, page=page.page.number, dpi=dpi)
 
 
 def _straighten(image: PageImage, rotation: int) -> tuple[PageImage, float]:
@@ -209,7 +214,7 @@ def _straighten(image: PageImage, rotation: int) -> tuple[PageImage, float]:
         pixels = pixels.rotate(
             skew, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=255
         )
-    return clean_page(PageImage(pixels, image.dpi, image.page)), skew
+    return PageImage(pixels, image.dpi, image.page), skew
 
 
 def _reads_upright(words: list[Word]) -> bool:
@@ -229,13 +234,14 @@ def detect_skew(image: Image.Image) -> float:
 
     Text lines give the row profile of the ink sharp peaks and valleys when they are
     level; the angle whose rotated sample has the sharpest profile wins. A coarse search
-    over ±:data:`MAX_SKEW` is refined around the best angle.
+    over ±:data:`MAX_SKEW` on a half-size sample (a quarter of the pixels to turn, still
+    fine enough for quarter-degree steps) is refined around the best angle on the sample.
     """
     ink = _ink_sample(image)
     if ink is None:
         return 0.0
     coarse = np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, _COARSE_STEP)
-    best = _sharpest(ink, coarse)
+    best = _sharpest(ink.resize((max(1, ink.width // 2), max(1, ink.height // 2))), coarse)
     fine = np.arange(best - _COARSE_STEP, best + _COARSE_STEP + 1e-9, _FINE_STEP)
     return round(float(_sharpest(ink, fine)), 2)
 
@@ -298,13 +304,10 @@ def detect_orientation(image: PageImage, settings: OcrSettings, *, deadline: flo
 # --- recognition ----------------------------------------------------------------------------
 
 
-def _recognise(
-    image: PageImage, settings: OcrSettings, *, deadline: float
-) -> tuple[list[Word], bytes | None]:
+def _recognise(image: PageImage, settings: OcrSettings, *, deadline: float) -> list[Word]:
     with tempfile.TemporaryDirectory(prefix="nex-ocr-") as folder:
         base = Path(folder)
         source = _write_image(image, base)
-        renderers = ["tsv", "pdf"] if settings.searchable_pdf else ["tsv"]
         _run(
             [
                 settings.tesseract,
@@ -314,28 +317,41 @@ def _recognise(
                 settings.languages,
                 "--dpi",
                 str(round(image.dpi)),
-                *renderers,
+                "tsv",
             ],
             deadline=deadline,
             page=image.page,
         )
         tsv = (base / "out.tsv").read_text(encoding="utf-8", errors="replace")
-        pdf = (base / "out.pdf").read_bytes() if settings.searchable_pdf else None
-    return parse_tsv(tsv, page=image.page, dpi=image.dpi), pdf
-
-
-def _png(image: PageImage) -> bytes:
-    buffer = io.BytesIO()
-    image.image.save(buffer, format="PNG", compress_level=1)
-    return buffer.getvalue()
+    return parse_tsv(tsv, page=image.page, dpi=image.dpi)
 
 
 def _write_image(image: PageImage, folder: Path) -> Path:
-    """The page as a PNG file with its resolution, quickly compressed: it lives a moment."""
-    path = folder / "page.png"
+    """The page as an uncompressed TIFF with its resolution: it lives a moment, and
+    compressing it would cost a fifteenth of the recognition."""
+    path = folder / "page.tif"
     dpi = round(image.dpi)
-    image.image.save(path, format="PNG", compress_level=1, dpi=(dpi, dpi))
+    image.image.save(path, format="TIFF", dpi=(dpi, dpi))
     return path
+
+
+@functools.cache
+def glyphless_font(tesseract: str) -> bytes | None:
+    """Tesseract's glyph-less font (``pdf.ttf`` beside its language data), for the text
+    layer of searchable pages; ``None`` if it cannot be found."""
+    executable = shutil.which(tesseract)
+    if executable is None:
+        return None
+    try:
+        listing = subprocess.run(
+            [executable, "--list-langs"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    _, quoted, rest = listing.stdout.partition('"')
+    folder, closed, _ = rest.partition('"')
+    font = Path(folder) / "pdf.ttf"
+    return font.read_bytes() if quoted and closed and font.is_file() else None
 
 
 _ENVIRONMENT = {"OMP_THREAD_LIMIT": "1"}
