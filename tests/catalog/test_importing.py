@@ -170,10 +170,36 @@ def test_preview_maps_the_first_rows_and_shows_their_errors(tmp_path: Path) -> N
     assert [(e.row, e.field) for e in shown.errors] == [(5, "vat_rate")]
 
 
-def test_mapping_to_a_missing_column_is_refused(tmp_path: Path) -> None:
+def test_mapping_to_a_missing_column_is_refused(db: Database, tmp_path: Path) -> None:
     path = _csv(tmp_path / "p.csv", PRODUCTS)
-    with pytest.raises(ImportMappingError):
-        preview(path, ImportKind.PRODUCTS, {"code": "Číslo karty", "name": "Názov"})
+    mapping = {"code": "Číslo karty", "name": "Názov"}
+    with pytest.raises(ImportMappingError, match="no column 'Číslo karty' for code"):
+        _import(db, path, ImportKind.PRODUCTS, mapping=mapping)
+
+
+def test_preview_lists_what_does_not_fit_beside_the_rows_it_can_read(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "p.csv", PRODUCTS)
+    shown = preview(path, ImportKind.PRODUCTS, {"code": "Číslo karty", "name": "Názov"})
+    assert [(p.code, p.field, p.header) for p in shown.problems] == [
+        ("no_column", "code", "Číslo karty")
+    ]
+    assert shown.mapping == {"name": "Názov"}
+    assert [row["name"] for row in shown.rows] == [
+        "CEMENT PC 25 KG",
+        "CEMENT PC 50 KG",
+        "Tehla plná pálená",
+    ]
+    unmapped = preview(path, ImportKind.BARCODES)
+    assert [(p.code, p.field) for p in unmapped.problems] == [("required", "code")]
+
+
+def test_preview_reports_bad_rows_beyond_those_it_shows(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "p.csv", PRODUCTS + "9;Zlé;ks;abc;CEM;1;2\n")
+    shown = preview(path, ImportKind.PRODUCTS, limit=1)
+    assert len(shown.rows) == 1
+    assert [(e.row, e.field, e.message) for e in shown.errors] == [
+        (5, "vat_rate", "not a number: 'abc'")
+    ]
 
 
 def test_imports_of_one_tenant_are_invisible_to_another(db: Database, tmp_path: Path) -> None:

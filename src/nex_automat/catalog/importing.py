@@ -11,22 +11,21 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import yaml
-from openpyxl import load_workbook
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from nex_automat.catalog.text import fold
+from nex_automat.catalog.xlsx import XlsxError, sheet_rows
 from nex_automat.domain import identifiers
 from nex_automat.errors import NexError
 from nex_automat.extract.numbers import parse_number
@@ -64,15 +63,50 @@ class ImportMappingError(NexError):
     code = "import_mapping"
 
 
+MESSAGES: Mapping[str, str] = {
+    "missing": "missing",
+    "too_long": "longer than {limit} characters",
+    "not_number": "not a number: '{value}'",
+    "not_flag": "not yes or no: '{value}'",
+    "not_identifier": "not a {what}: '{value}'",
+    "check_digit": "{what} {value} has a wrong check digit",
+    "not_country": "not a two-letter country code: '{value}'",
+    "not_single_value": "not a single value: {value}",
+    "not_record": "not a JSON object: {value}",
+    "partner_key": "a partner needs an IČO or a VAT id",
+    "duplicate": "{value} is also on row {row}",
+    "same_partner": "same partner as on row {row}",
+    "two_partners": "IČO and VAT id belong to two different partners",
+    "no_group": "no product group '{value}'",
+    "no_product": "no product '{value}'",
+}
+"""What each row error code says, in English (the CLI's); the UI translates the codes."""
+
+
 class FieldError(ValueError):
-    """A cell's value does not fit its field; the message is shown to the user."""
+    """A cell's value does not fit its field: a code of :data:`MESSAGES` and its values."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.values = {name: str(value) for name, value in values.items()}
 
 
 @dataclass(frozen=True, slots=True)
 class RowError:
     row: int
     field: str | None
-    message: str
+    code: str
+    """A key of :data:`MESSAGES`; ``values`` fill its placeholders."""
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.code].format(**self.values)
+
+
+def _row_error(number: int, name: str | None, code: str, **values: object) -> RowError:
+    return RowError(number, name, code, {key: str(value) for key, value in values.items()})
 
 
 Parser = Callable[[str], Any]
@@ -91,7 +125,7 @@ class FieldSpec:
 def _text(limit: int) -> Parser:
     def parse(value: str) -> str:
         if len(value) > limit:
-            raise FieldError(f"longer than {limit} characters")
+            raise FieldError("too_long", limit=limit)
         return value
 
     return parse
@@ -103,7 +137,7 @@ def _decimal(value: str) -> Decimal:
     except InvalidOperation:
         number = parse_number(value)
     if number is None or not number.is_finite():
-        raise FieldError(f"not a number: {value!r}")
+        raise FieldError("not_number", value=value)
     return number
 
 
@@ -113,7 +147,7 @@ def _flag(value: str) -> bool:
         return True
     if folded in _FALSE:
         return False
-    raise FieldError(f"not yes or no: {value!r}")
+    raise FieldError("not_flag", value=value)
 
 
 def _identifier(
@@ -122,9 +156,9 @@ def _identifier(
     def parse(value: str) -> str:
         normal = normalise(value)
         if normal is None:
-            raise FieldError(f"not a {what}: {value!r}")
+            raise FieldError("not_identifier", what=what, value=value)
         if not is_valid(normal):
-            raise FieldError(f"{what} {normal} has a wrong check digit")
+            raise FieldError("check_digit", what=what, value=normal)
         return normal
 
     return parse
@@ -133,13 +167,13 @@ def _identifier(
 def _dic(value: str) -> str:
     normal = identifiers.normalise_dic(value)
     if normal is None:
-        raise FieldError(f"not a DIČ: {value!r}")
+        raise FieldError("not_identifier", what="DIČ", value=value)
     return normal
 
 
 def _country(value: str) -> str:
     if len(value) != 2 or not value.isalpha():
-        raise FieldError(f"not a two-letter country code: {value!r}")
+        raise FieldError("not_country", value=value)
     return value.upper()
 
 
@@ -200,14 +234,25 @@ class SourceTable:
     rows: list[tuple[int, list[str]]]
 
 
+@dataclass(frozen=True, slots=True)
+class MappingProblem:
+    """Why a mapping does not fit: ``unknown_field``, ``no_column`` or ``required``."""
+
+    code: str
+    field: str
+    header: str | None = None
+
+
 @dataclass(slots=True)
 class Preview:
     headers: list[str]
     mapping: dict[str, str]
-    """Field → header it is read from."""
+    """Field → header it is read from, as far as the mapping fits the file."""
     rows: list[dict[str, Any]]
     errors: list[RowError]
     total_rows: int
+    problems: list[MappingProblem] = field(default_factory=list)
+    """Where the mapping does not fit the file; an import with it would be refused."""
 
 
 @dataclass(slots=True)
@@ -217,6 +262,8 @@ class ImportReport:
     rows_written: int
     errors: list[RowError] = field(default_factory=list)
     seconds: float = 0.0
+    mapping: dict[str, str] = field(default_factory=dict)
+    """Field → column header the file was read with (a file import only)."""
 
     @property
     def imported(self) -> bool:
@@ -264,32 +311,17 @@ def _read_csv(path: Path) -> SourceTable:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    return _table(path, (row for row in reader))
+    try:
+        return _table(path, (row for row in reader))
+    except csv.Error as exc:
+        raise ImportFileError(f"{path} is not a readable CSV table: {exc}") from exc
 
 
 def _read_xlsx(path: Path) -> SourceTable:
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
+        return _table(path, sheet_rows(path))
+    except XlsxError as exc:
         raise ImportFileError(f"{path} is not a readable XLSX workbook: {exc}") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return _table(path, ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)))
-    finally:
-        workbook.close()
-
-
-def _cell(value: object) -> str:
-    """Spreadsheet numbers as the text a person sees: codes stay digits, 12.5 stays 12.5."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
 
 
 def _table(path: Path, rows: Iterable[Sequence[str]]) -> SourceTable:
@@ -306,22 +338,29 @@ def _table(path: Path, rows: Iterable[Sequence[str]]) -> SourceTable:
     return SourceTable(headers=headers, rows=body)
 
 
-def resolve_mapping(
+def propose_mapping(
     kind: ImportKind, headers: Sequence[str], mapping: Mapping[str, str] | None = None
-) -> dict[str, str]:
-    """Field → header: the given mapping, else headers named like the field or a synonym."""
+) -> tuple[dict[str, str], list[MappingProblem]]:
+    """Field → header as far as it fits, and what does not.
+
+    With a mapping (typed now, or saved for the source), exactly its fields are read,
+    headers compared exactly, else folded; without one, every field whose own name or a
+    usual synonym is a header. The admin page shows the problems beside the columns to
+    fix; :func:`resolve_mapping` refuses them.
+    """
     specs = {spec.name: spec for spec in FIELDS[kind]}
     by_folded = {fold(header): header for header in headers if header}
     resolved: dict[str, str] = {}
+    problems: list[MappingProblem] = []
     if mapping is not None:
         for name, header in mapping.items():
             if name not in specs:
-                raise ImportMappingError(
-                    f"{kind} have no field {name!r}; fields: {', '.join(specs)}"
-                )
+                problems.append(MappingProblem("unknown_field", name, header))
+                continue
             found = header if header in headers else by_folded.get(fold(header))
             if found is None:
-                raise ImportMappingError(f"the file has no column {header!r} for {name}")
+                problems.append(MappingProblem("no_column", name, header))
+                continue
             resolved[name] = found
     else:
         for spec in specs.values():
@@ -329,40 +368,72 @@ def resolve_mapping(
                 if (header := by_folded.get(fold(candidate))) is not None:
                     resolved[spec.name] = header
                     break
-    missing = [s.name for s in specs.values() if s.required and s.name not in resolved]
-    if missing:
-        raise ImportMappingError(
-            f"no column for the required field(s) {', '.join(missing)} of {kind}"
-        )
+    spoken = {problem.field for problem in problems}
+    problems.extend(
+        MappingProblem("required", spec.name)
+        for spec in specs.values()
+        if spec.required and spec.name not in resolved and spec.name not in spoken
+    )
+    return resolved, problems
+
+
+def resolve_mapping(
+    kind: ImportKind, headers: Sequence[str], mapping: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Field → header (see :func:`propose_mapping`); a mapping that does not fit is refused."""
+    resolved, problems = propose_mapping(kind, headers, mapping)
+    if problems:
+        raise ImportMappingError("; ".join(_mapping_message(kind, p) for p in problems))
     return resolved
 
 
-def _parse_rows(
-    kind: ImportKind, table: SourceTable, mapping: Mapping[str, str]
-) -> Iterator[tuple[int, dict[str, Any], list[RowError]]]:
+def _mapping_message(kind: ImportKind, problem: MappingProblem) -> str:
+    if problem.code == "unknown_field":
+        fields = ", ".join(spec.name for spec in FIELDS[kind])
+        return f"{kind} have no field {problem.field!r}; fields: {fields}"
+    if problem.code == "no_column":
+        return f"the file has no column {problem.header!r} for {problem.field}"
+    return f"no column for the required field {problem.field} of {kind}"
+
+
+RawRow = tuple[int, Mapping[str, str]]
+"""A row as read, before any checking: its number and each mapped field's text."""
+
+
+def table_rows(table: SourceTable, mapping: Mapping[str, str]) -> Iterator[RawRow]:
+    """The table's rows as field → cell text, through a resolved mapping."""
     columns = {name: table.headers.index(header) for name, header in mapping.items()}
-    specs = [spec for spec in FIELDS[kind] if spec.name in columns]
     for number, cells in table.rows:
+        yield (
+            number,
+            {name: cells[index] if index < len(cells) else "" for name, index in columns.items()},
+        )
+
+
+def _parse_rows(
+    kind: ImportKind, rows: Iterable[RawRow], fields: Collection[str]
+) -> Iterator[tuple[int, dict[str, Any], list[RowError]]]:
+    specs = [spec for spec in FIELDS[kind] if spec.name in fields]
+    for number, cells in rows:
         values: dict[str, Any] = {}
         errors: list[RowError] = []
         for spec in specs:
-            index = columns[spec.name]
-            raw = cells[index] if index < len(cells) else ""
+            raw = cells.get(spec.name, "")
             if not raw:
                 if spec.required:
-                    errors.append(RowError(number, spec.name, "missing"))
+                    errors.append(_row_error(number, spec.name, "missing"))
                 values[spec.name] = False if spec.parse is _flag else None
                 continue
             try:
                 values[spec.name] = spec.parse(raw)
             except FieldError as exc:
-                errors.append(RowError(number, spec.name, str(exc)))
+                errors.append(RowError(number, spec.name, exc.code, exc.values))
         if (
             kind is ImportKind.PARTNERS
             and not errors
             and not (values.get("ico") or values.get("vat_id"))
         ):
-            errors.append(RowError(number, "ico", "a partner needs an IČO or a VAT id"))
+            errors.append(_row_error(number, "ico", "partner_key"))
         yield number, values, errors
 
 
@@ -373,17 +444,23 @@ def preview(
     *,
     limit: int = PREVIEW_ROWS,
 ) -> Preview:
-    """The first rows as they would be imported, with the errors found in them."""
+    """The first rows as they would be imported, and the errors of every row of the file.
+
+    Every row is checked, not only those shown, so the person deciding to import sees
+    each bad row before anything is written; what only the catalogue can tell (a code
+    twice in the file, a product group it lacks) is reported by the import itself. A
+    mapping that does not fit is not refused here but listed in ``problems``, with the
+    rows read through the part that fits, so it can be corrected beside the data.
+    """
     table = read_table(path)
-    resolved = resolve_mapping(kind, table.headers, mapping)
+    resolved, problems = propose_mapping(kind, table.headers, mapping)
     rows: list[dict[str, Any]] = []
     errors: list[RowError] = []
-    for _number, values, row_errors in _parse_rows(kind, table, resolved):
-        if len(rows) >= limit:
-            break
-        rows.append(values)
+    for _number, values, row_errors in _parse_rows(kind, table_rows(table, resolved), resolved):
+        if len(rows) < limit:
+            rows.append(values)
         errors.extend(row_errors)
-    return Preview(table.headers, resolved, rows, errors, total_rows=len(table.rows))
+    return Preview(table.headers, resolved, rows, errors, len(table.rows), problems)
 
 
 def import_file(
@@ -399,36 +476,71 @@ def import_file(
     """Upsert the file's rows into the session's tenant; nothing is written if a row is bad,
     unless ``skip_invalid``, when the good rows are written and the bad ones reported."""
     started = utcnow()
-    tenant_id = require_tenant(session)
     table = read_table(path)
     resolved = resolve_mapping(kind, table.headers, mapping)
+    report = import_rows(
+        session,
+        kind,
+        table_rows(table, resolved),
+        resolved,
+        skip_invalid=skip_invalid,
+        progress=progress,
+        batch_size=batch_size,
+    )
+    report.seconds = (utcnow() - started).total_seconds()
+    report.mapping = resolved
+    return report
+
+
+def import_rows(
+    session: Session,
+    kind: ImportKind,
+    rows: Iterable[RawRow],
+    fields: Collection[str],
+    *,
+    errors: Iterable[RowError] = (),
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Check and upsert rows from any source (a file, an ERP's JSON) into the session's tenant.
+
+    ``fields`` are the fields the source carries: only they are updated on existing
+    rows, so a price list leaves names alone. ``errors`` are problems the caller found
+    while reading (a row it could not turn into text); they count like any bad row.
+    Nothing is written while there is an error, unless ``skip_invalid``.
+    """
+    started = utcnow()
+    tenant_id = require_tenant(session)
     good: list[tuple[int, Record]] = []
-    errors: list[RowError] = []
-    for number, values, row_errors in _parse_rows(kind, table, resolved):
+    found: list[RowError] = list(errors)
+    read = len({error.row for error in found})
+    for number, values, row_errors in _parse_rows(kind, rows, fields):
+        read += 1
         if row_errors:
-            errors.extend(row_errors)
+            found.extend(row_errors)
         else:
             good.append((number, values))
     writer = _WRITERS[kind]
-    records = writer.prepare(session, good, errors)
-    report = ImportReport(kind, rows_read=len(table.rows), rows_written=0, errors=errors)
-    if errors and not skip_invalid:
-        report.errors.sort(key=lambda e: e.row)
+    records = writer.prepare(session, good, found)
+    report = ImportReport(kind, rows_read=read, rows_written=0, errors=found)
+    report.errors.sort(key=lambda e: e.row)
+    if found and not skip_invalid:
         return report
     now = utcnow()
     for record in records:
         record["tenant_id"] = tenant_id
         if writer.stamped:
             record["updated_at"] = now
+    columns = set(fields) - writer.not_columns
     written = 0
     for start in range(0, len(records), batch_size):
         chunk = records[start : start + batch_size]
-        writer.write(session, chunk, set(resolved) - writer.not_columns)
+        writer.write(session, chunk, columns)
         written += len(chunk)
         if progress is not None:
             progress(written, len(records))
     report.rows_written = written
-    report.errors.sort(key=lambda e: e.row)
     report.seconds = (utcnow() - started).total_seconds()
     return report
 
@@ -456,7 +568,7 @@ def _duplicates(
     for number, values in rows:
         value = values[key]
         if value in first:
-            errors.append(RowError(number, key, f"{value} is also on row {first[value]}"))
+            errors.append(_row_error(number, key, "duplicate", value=value, row=first[value]))
             continue
         first[value] = number
         kept.append((number, values))
@@ -493,7 +605,7 @@ def _prepare_products(
         if "group" in record:
             code = record.pop("group")
             if code is not None and code not in groups:
-                errors.append(RowError(number, "group", f"no product group {code!r}"))
+                errors.append(_row_error(number, "group", "no_group", value=code))
                 continue
             record["group_id"] = groups.get(code) if code is not None else None
         records.append(record)
@@ -513,7 +625,7 @@ def _prepare_barcodes(
     for number, values in _duplicates(rows, "code", errors):
         product_id = products.get(values["product"])
         if product_id is None:
-            errors.append(RowError(number, "product", f"no product {values['product']!r}"))
+            errors.append(_row_error(number, "product", "no_product", value=values["product"]))
             continue
         records.append(
             {
@@ -548,13 +660,11 @@ def _prepare_partners(
         keys = [(name, values[name]) for name in ("ico", "vat_id") if values.get(name)]
         earlier = next((claimed[key] for key in keys if key in claimed), None)
         if earlier is not None:
-            errors.append(RowError(number, keys[0][0], f"same partner as on row {earlier}"))
+            errors.append(_row_error(number, keys[0][0], "same_partner", row=earlier))
             continue
         ids = {known[name].get(value) for name, value in keys} - {None}
         if len(ids) > 1:
-            errors.append(
-                RowError(number, "vat_id", "IČO and VAT id belong to two different partners")
-            )
+            errors.append(_row_error(number, "vat_id", "two_partners"))
             continue
         claimed.update(dict.fromkeys(keys, number))
         records.append(values | {"id": ids.pop() if ids else None})

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -239,31 +239,42 @@ class CatalogIndex:
         index = cls(
             products=by_id,
             by_gtin=by_gtin,
-            supplier_codes={
-                (partner_id, seller_code_key(code)): product_id
-                for partner_id, code, product_id in supplier_codes
-            },
-            partners={partner.id: partner for partner in partners},
+            supplier_codes={},
+            partners={},
         )
+        index.replace_supplier_codes(supplier_codes)
         for product in by_id.values():
             if not product.discontinued:
                 index._name_keys.append(name_key(product.name))
                 index._name_ids.append(product.id)
                 index._name_sizes.append(pack_sizes(index._name_keys[-1]))
         index._index_names()
-        index._partner_by = {
-            SupplierMethod.ICO: _partner_lookup(index.partners, "ico", identifiers.normalise_ico),
-            SupplierMethod.VAT_ID: _partner_lookup(
-                index.partners, "vat_id", identifiers.normalise_vat_id
-            ),
-            SupplierMethod.IBAN: _partner_lookup(
-                index.partners, "iban", identifiers.normalise_iban
-            ),
-        }
-        for partner in index.partners.values():
-            index._partner_names.append(_company_key(partner.name))
-            index._partner_name_ids.append(partner.id)
+        index.replace_partners(partners)
         return index
+
+    def replace_partners(self, partners: Iterable[CatalogPartner]) -> None:
+        """New partners, keeping the products: partners change without the catalogue."""
+        self.partners = {partner.id: partner for partner in partners}
+        self._partner_by = {
+            SupplierMethod.ICO: _partner_lookup(self.partners, "ico", identifiers.normalise_ico),
+            SupplierMethod.VAT_ID: _partner_lookup(
+                self.partners, "vat_id", identifiers.normalise_vat_id
+            ),
+            SupplierMethod.IBAN: _partner_lookup(self.partners, "iban", identifiers.normalise_iban),
+        }
+        self._partner_names = [_company_key(partner.name) for partner in self.partners.values()]
+        self._partner_name_ids = list(self.partners)
+
+    def replace_supplier_codes(self, supplier_codes: Iterable[tuple[int, str, int]]) -> None:
+        """New learned codes (partner id, code, product id), keeping everything else."""
+        self.supplier_codes = {
+            (partner_id, seller_code_key(code)): product_id
+            for partner_id, code, product_id in supplier_codes
+        }
+
+    def named_products(self) -> Iterator[tuple[int, str]]:
+        """(product id, folded name) of every product offered by name (not discontinued)."""
+        return zip(self._name_ids, self._name_keys, strict=True)
 
     def _index_names(self) -> None:
         """Which names carry each word, so a line is scored only against names sharing one."""
@@ -335,16 +346,25 @@ def load_index(session: Session) -> CatalogIndex:
         )
     ]
     barcodes = session.execute(select(Barcode.code, Barcode.product_id)).all()
-    partners = [
+    return CatalogIndex.build(products, barcodes, load_partners(session), load_codes(session))
+
+
+def load_partners(session: Session) -> list[CatalogPartner]:
+    """The tenant's partners, as :meth:`CatalogIndex.replace_partners` takes them."""
+    return [
         CatalogPartner(*row)
         for row in session.execute(
             select(Partner.id, Partner.name, Partner.ico, Partner.vat_id, Partner.iban)
         )
     ]
-    codes = session.execute(
+
+
+def load_codes(session: Session) -> list[tuple[int, str, int]]:
+    """The tenant's learned codes, as :meth:`CatalogIndex.replace_supplier_codes` takes them."""
+    rows = session.execute(
         select(SupplierCode.partner_id, SupplierCode.seller_code, SupplierCode.product_id)
-    ).all()
-    return CatalogIndex.build(products, barcodes, partners, codes)
+    )
+    return [(partner_id, code, product_id) for partner_id, code, product_id in rows]
 
 
 _SUPPLIER_KEYS: tuple[tuple[SupplierMethod, str, Normaliser, float], ...] = (
