@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 
 import pytest
 
 from nex_automat.ops.config import ConfigError, Settings, load_settings
+from nex_automat.ops.setup import CONFIG_TEMPLATE
 
 
 @pytest.fixture(autouse=True)
@@ -125,6 +127,15 @@ def test_a_mailbox_without_a_password_is_refused_naming_the_variable(tmp_path: P
     assert "password_file" in caught.value.message
 
 
+def test_external_workers_need_a_postgresql_database(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="external_workers needs a PostgreSQL"):
+        load_settings(tmp_path, external_workers=True)
+    shared = load_settings(
+        tmp_path, external_workers=True, database_url="postgresql+psycopg://db.local/nex"
+    )
+    assert shared.external_workers
+
+
 def test_the_password_is_never_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_config(tmp_path, MAILBOX)
     monkeypatch.setenv("NEX_MAILBOXES__0__PASSWORD", "tajne-heslo")
@@ -211,3 +222,173 @@ def test_settings_built_directly_read_the_same_sources(
     write_config(tmp_path, "port: 9000\n")
     monkeypatch.setenv("NEX_DATA_DIR", str(tmp_path))
     assert Settings().port == 9000
+
+
+# ------------------------------------------------------------------------ notifications
+
+NOTIFICATIONS = """\
+notifications:
+  base_url: https://faktury.example.sk/
+  recipients: [spravca@integrator.sk]
+  smtp:
+    host: smtp.example.sk
+    user: nex@example.sk
+    sender: "NEX Automat <nex@example.sk>"
+"""
+
+
+def test_no_mail_is_configured_without_a_notifications_section(tmp_path: Path) -> None:
+    assert load_settings(tmp_path).notifications is None
+
+
+def test_notifications_take_their_defaults_and_the_password_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(tmp_path, NOTIFICATIONS)
+    monkeypatch.setenv("NEX_NOTIFICATIONS__SMTP__PASSWORD", "smtp-secret")
+    notifications = load_settings(tmp_path).notifications
+    assert notifications is not None
+    assert notifications.base_url == "https://faktury.example.sk"
+    assert notifications.language == "sk"
+    smtp = notifications.smtp
+    assert (smtp.security, smtp.effective_port, smtp.timeout_seconds) == ("starttls", 587, 30)
+    assert smtp.secret() == "smtp-secret"
+    assert "smtp-secret" not in repr(notifications)
+    assert notifications.summary.at == "07:00"
+    assert notifications.alerts.cooldown_minutes == 60
+    assert notifications.review_notice.after_hours == 24
+    assert [str(role) for role in notifications.review_notice.roles] == ["operator", "approver"]
+
+
+def test_the_smtp_password_can_come_from_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "smtp-password"
+    secret.write_text("from-a-file\n", encoding="utf-8")
+    write_config(tmp_path, NOTIFICATIONS + f"    password_file: {secret}\n    security: tls\n")
+    notifications = load_settings(tmp_path).notifications
+    assert notifications is not None
+    assert notifications.smtp.secret() == "from-a-file"
+    assert notifications.smtp.effective_port == 465
+
+
+def test_an_smtp_login_without_a_password_names_the_variable_to_set(tmp_path: Path) -> None:
+    write_config(tmp_path, NOTIFICATIONS)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    (problem,) = caught.value.problems
+    assert problem.startswith("notifications.smtp: no password for user 'nex@example.sk'")
+    assert "NEX_NOTIFICATIONS__SMTP__PASSWORD" in problem
+
+
+def test_each_mistake_in_notifications_is_named_with_its_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(
+        tmp_path,
+        "notifications:\n"
+        "  base_url: faktury.example.sk\n"
+        "  recipients: []\n"
+        "  language: de\n"
+        "  smtp: {host: relay, security: plain, user: nex, sender: nex}\n"
+        "  summary: {at: 7:00}\n"
+        "  alerts: {recipients: [spravca]}\n",
+    )
+    monkeypatch.setenv("NEX_NOTIFICATIONS__SMTP__PASSWORD", "smtp-secret")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    problems = {problem.split(":")[0]: problem for problem in caught.value.problems}
+    assert set(problems) == {
+        "notifications.base_url",
+        "notifications.recipients",
+        "notifications.language",
+        "notifications.smtp.sender",
+        "notifications.summary.at",
+        "notifications.alerts.recipients.0",
+    }
+    assert "write it as https://faktury.example.sk" in problems["notifications.base_url"]
+    assert "at least one address" in problems["notifications.recipients"]
+    assert 'in quotes, e.g. "07:00"' in problems["notifications.summary.at"]
+    assert "name@example.sk" in problems["notifications.smtp.sender"]
+    assert "smtp-secret" not in str(caught.value)
+
+    write_config(
+        tmp_path,
+        NOTIFICATIONS.replace(
+            "    host: smtp.example.sk\n", "    host: relay\n    security: plain\n"
+        ),
+    )
+    with pytest.raises(ConfigError, match="plain would send the password unencrypted"):
+        load_settings(tmp_path)
+
+
+def test_the_notifications_written_by_init_are_valid_once_uncommented(tmp_path: Path) -> None:
+    lines = CONFIG_TEMPLATE.splitlines()
+    start = lines.index("# notifications:")
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("#"):
+            break
+        block.append(line.removeprefix("# "))
+    write_config(tmp_path, "\n".join(block) + "\n")
+    notifications = load_settings(tmp_path).notifications
+    assert notifications is not None
+    assert notifications.smtp.password_file == Path("/etc/nex-automat/smtp-password")
+    assert notifications.summary.at == "07:00"
+    assert notifications.recipients == ["spravca@integrator.sk"]
+
+
+def test_backups_default_to_a_folder_in_the_data_dir_nightly_at_two(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path)
+    assert settings.backup_dir == tmp_path / "backups"
+    assert settings.backup.daily_at == "02:00"
+    keep = settings.backup.keep
+    assert (keep.daily, keep.weekly, keep.monthly, keep.pre_upgrade) == (7, 4, 12, 2)
+    assert settings.backup.encryption_key() is None
+
+
+def test_the_backup_key_is_read_as_hex_or_base64_from_the_environment_or_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = bytes(range(32))
+    monkeypatch.setenv("NEX_BACKUP__KEY", key.hex())
+    assert load_settings(tmp_path).backup.encryption_key() == key
+    monkeypatch.delenv("NEX_BACKUP__KEY")
+    key_file = tmp_path / "backup-key"
+    key_file.write_text(base64.b64encode(key).decode() + "\n")
+    write_config(tmp_path, f"backup:\n  key_file: {key_file}\n")
+    assert load_settings(tmp_path).backup.encryption_key() == key
+
+
+def test_a_bad_backup_key_is_named_without_showing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEX_BACKUP__KEY", "too-short-to-be-a-key")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    [problem] = caught.value.problems
+    assert problem.startswith("backup.key: a backup key is 32 bytes")
+    assert "backup keygen" in problem and "NEX_BACKUP__KEY" in problem
+    assert "too-short-to-be-a-key" not in str(caught.value)
+
+
+def test_an_unquoted_backup_time_is_refused_with_the_fix(tmp_path: Path) -> None:
+    write_config(tmp_path, "backup:\n  daily_at: 2:00\n")
+    with pytest.raises(ConfigError, match=r"backup\.daily_at: write the time of day in quotes"):
+        load_settings(tmp_path)
+    write_config(tmp_path, 'backup:\n  daily_at: "25:00"\n')
+    with pytest.raises(ConfigError, match=r"backup\.daily_at: not a time of day"):
+        load_settings(tmp_path)
+
+
+def test_the_backup_section_written_by_init_is_valid_once_uncommented(tmp_path: Path) -> None:
+    lines = CONFIG_TEMPLATE.splitlines()
+    start = lines.index("# backup:")
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("#"):
+            break
+        block.append(line.removeprefix("# "))
+    write_config(tmp_path, "\n".join(block) + "\n")
+    settings = load_settings(tmp_path)
+    assert settings.backup_dir == Path("/mnt/backup/nex-automat")
+    assert settings.backup.key_file == Path("/etc/nex-automat/backup-key")
+    assert settings.backup.keep.monthly == 12

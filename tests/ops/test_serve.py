@@ -9,7 +9,15 @@ from nex_automat.ops.config import FolderSettings, load_settings
 from nex_automat.ops.serve import background_work
 from nex_automat.pipeline.services import build_services
 from nex_automat.store.db import Database
-from nex_automat.store.models import Document, DocumentSource, DocumentState, InvoiceRecord
+from nex_automat.store.documents import Arrival
+from nex_automat.store.models import (
+    Document,
+    DocumentSource,
+    DocumentState,
+    InvoiceRecord,
+    JobState,
+)
+from tests.databases import create_postgres_database, drop_postgres_database
 from tests.invoicegen import FAMILIES, generate
 
 
@@ -54,3 +62,22 @@ def test_a_file_dropped_in_a_watched_folder_is_processed_while_serving(
         assert not services.runner.running
     finally:
         services.close()
+
+
+def test_with_external_workers_the_service_leaves_its_queue_to_them(tmp_path: Path) -> None:
+    url = create_postgres_database()
+    settings = load_settings(tmp_path / "data", database_url=url, external_workers=True)
+    services = build_services(settings)
+    try:
+        with background_work(services):
+            services.intake.receive(
+                "default",
+                generate(12, FAMILIES[0]).pdf,
+                Arrival(source=DocumentSource.UPLOAD, filename="faktura.pdf"),
+            )
+            time.sleep(1.5)
+            assert not services.runner.running
+        assert services.queue.counts() == {JobState.QUEUED: 1}
+    finally:
+        services.close()
+        drop_postgres_database(url)

@@ -102,7 +102,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _self_signed_certificate(folder: Path) -> None:
+def self_signed_certificate(folder: Path) -> None:
+    """A key and certificate for 127.0.0.1 in ``folder`` (cert.pem, key.pem) for TLS tests."""
     subprocess.run(
         [
             "openssl",
@@ -285,7 +286,7 @@ def running_dovecot(root: Path) -> Iterator[DovecotServer]:
     """Start a private Dovecot in ``root`` (created if missing) and stop it on exit."""
     root.mkdir(parents=True, exist_ok=True)
     password = secrets.token_urlsafe(16)
-    _self_signed_certificate(root)
+    self_signed_certificate(root)
     server = DovecotServer(
         root=root,
         host="127.0.0.1",

@@ -14,19 +14,28 @@ without a password or a password file is refused.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import re
+from email.utils import parseaddr
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    IPvAnyNetwork,
+    NonNegativeInt,
     PositiveFloat,
     PositiveInt,
     SecretStr,
     ValidationError,
+    field_validator,
     model_validator,
 )
 from pydantic.fields import FieldInfo
@@ -40,6 +49,11 @@ from pydantic_settings import (
 )
 
 from nex_automat.errors import NexError
+from nex_automat.ops.catalog_sync_settings import CatalogSyncList
+from nex_automat.ops.export_settings import ExportList, untagged
+from nex_automat.ops.setting_types import TimeOfDay
+from nex_automat.store.models import Role
+from nex_automat.store.users import LANGUAGES
 
 ENV_PREFIX = "NEX_"
 ENV_NESTING = "__"
@@ -96,13 +110,18 @@ class MailboxSettings(BaseModel):
         if self.password is not None:
             return self.password.get_secret_value()
         assert self.password_file is not None
-        try:
-            return self.password_file.read_text(encoding="utf-8").strip("\r\n")
-        except OSError as error:
-            raise ConfigError(
-                f"mailbox {self.name!r}: cannot read password_file {self.password_file}: "
-                f"{error.strerror}; check the path and its permissions"
-            ) from None
+        return read_password_file(self.password_file, f"mailbox {self.name!r}")
+
+
+def read_password_file(path: Path, owner: str) -> str:
+    """The password a ``password_file`` holds, without its line end; ``owner`` names it."""
+    try:
+        return path.read_text(encoding="utf-8").strip("\r\n")
+    except OSError as error:
+        raise ConfigError(
+            f"{owner}: cannot read password_file {path}: "
+            f"{error.strerror}; check the path and its permissions"
+        ) from None
 
 
 class FolderSettings(BaseModel):
@@ -113,6 +132,284 @@ class FolderSettings(BaseModel):
     path: Path
     tenant: str = "default"
     poll_seconds: PositiveFloat = 5.0
+
+
+class LoggingSettings(BaseModel):
+    """How the service logs: to stderr always, and to a rotated file when ``file`` is set."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["console", "json"] = "console"
+    """``json``: one object a line, for a log collector; ``console``: for people."""
+    file: Path | None = None
+    """A relative path is inside the data directory; ``None`` logs to stderr only."""
+    rotate: Literal["daily", "size"] = "daily"
+    """Start a new file at midnight, or when the file reaches ``max_megabytes``."""
+    max_megabytes: PositiveInt = 50
+    keep: PositiveInt = 14
+    """Rotated files kept besides the current one (days, for daily rotation)."""
+
+
+class HealthSettings(BaseModel):
+    """Thresholds of ``/ready``, ``doctor`` and the alerts built on them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_free_disk_mb: PositiveInt = 1024
+    """Less free space than this where the documents live: not ready."""
+    max_queue_wait_minutes: PositiveFloat = 30
+    """A document waiting longer than this for processing: the queue is backlogged."""
+    mailbox_stale_minutes: PositiveFloat = 15
+    """No good poll of a mailbox for this long (or three poll intervals, if longer)."""
+    backup_stale_hours: PositiveFloat = 26
+    """The last good backup older than this: stale (a nightly backup plus a margin)."""
+
+
+class MetricsSettings(BaseModel):
+    """Who may read ``/metrics``; it needs no API key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    allow_networks: list[IPvAnyNetwork] = []
+    """Client networks (CIDR) allowed to scrape; empty allows every client."""
+
+
+SMTP_PORTS: dict[str, int] = {"starttls": 587, "tls": 465, "plain": 25}
+"""The usual port of each ``security`` setting, used when no port is given."""
+
+
+def is_email_address(text: str) -> bool:
+    """``a@b.sk`` or ``Name <a@b.sk>``: what a mail header accepts as one address."""
+    _, address = parseaddr(text)
+    local, _, domain = address.rpartition("@")
+    return bool(local) and "." in domain and not any(c.isspace() for c in address)
+
+
+def _email_address(value: str) -> str:
+    if not is_email_address(value):
+        raise ValueError("not an e-mail address; write it as name@example.sk")
+    return value.strip()
+
+
+EmailAddress = Annotated[str, AfterValidator(_email_address)]
+
+
+class RetentionSettings(BaseModel):
+    """How many backup sets to keep: the newest of each of the last N days, weeks, months."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    daily: NonNegativeInt = 7
+    weekly: NonNegativeInt = 4
+    monthly: NonNegativeInt = 12
+    pre_upgrade: NonNegativeInt = 2
+    """Sets taken before a schema upgrade, kept apart: they are the way back to a version."""
+
+
+BACKUP_KEY_BYTES = 32
+
+
+class BackupSettings(BaseModel):
+    """Where backups go, when the service takes them, how long they stay, the config's key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dir: Path | None = None
+    """``None`` means ``<data_dir>/backups``; better a disk other than the data's."""
+    daily_at: TimeOfDay = "02:00"
+    """Local time of the nightly backup; ``null`` turns the scheduled backup off."""
+    verify: bool = True
+    """Verify each scheduled backup right after taking it (a scratch restore)."""
+    key: SecretStr | None = None
+    """AES-256 key for the config file's copy: 32 bytes as base64 or hex."""
+    key_file: Path | None = None
+    keep: RetentionSettings = RetentionSettings()
+    pg_tools_dir: Path | None = None
+    """Folder of ``pg_dump`` and ``pg_restore`` when they are not on the ``PATH``."""
+
+    @field_validator("key")
+    @classmethod
+    def _key_length(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            decode_backup_key(value.get_secret_value())
+        return value
+
+    @model_validator(mode="after")
+    def _one_key(self) -> BackupSettings:
+        if self.key is not None and self.key_file is not None:
+            raise ValueError("give either key or key_file, not both")
+        return self
+
+    def encryption_key(self) -> bytes | None:
+        """The 32-byte key, read from its file when one is configured; ``None`` without one."""
+        if self.key is not None:
+            return decode_backup_key(self.key.get_secret_value())
+        if self.key_file is None:
+            return None
+        try:
+            text = self.key_file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(
+                f"backup.key_file: cannot read {self.key_file}: {error.strerror}; "
+                "check the path and its permissions"
+            ) from None
+        try:
+            return decode_backup_key(text)
+        except ValueError as error:
+            raise ConfigError(f"backup.key_file: {self.key_file}: {error}") from None
+
+
+def decode_backup_key(text: str) -> bytes:
+    """A 32-byte key written as 64 hex digits or as base64; ``ValueError`` otherwise."""
+    text = text.strip()
+    if re.fullmatch(r"[0-9a-fA-F]{64}", text):
+        return bytes.fromhex(text)
+    try:
+        key = base64.b64decode(text, validate=True)
+    except binascii.Error:
+        key = b""
+    if len(key) != BACKUP_KEY_BYTES:
+        raise ValueError(
+            "a backup key is 32 bytes written as 64 hex digits or as base64; "
+            "make one with `nex-automat backup keygen`"
+        )
+    return key
+
+
+class SmtpSettings(BaseModel):
+    """The mail server notifications leave through; the password, like a mailbox's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str
+    port: int | None = Field(default=None, ge=1, le=65535)
+    """``None``: the usual port of ``security`` (:data:`SMTP_PORTS`)."""
+    security: Literal["starttls", "tls", "plain"] = "starttls"
+    """``plain`` is for a relay on this machine or network, and never with a login."""
+    user: str | None = None
+    """``None``: send without logging in, to a relay that trusts this machine."""
+    password: SecretStr | None = None
+    password_file: Path | None = None
+    ca_file: Path | None = None
+    """Certificates (PEM) trusted besides the system's, for a relay with its own CA."""
+    sender: EmailAddress
+    """The From address, e.g. ``NEX Automat <nex@example.sk>``."""
+    timeout_seconds: PositiveFloat = 30
+
+    @model_validator(mode="after")
+    def _login(self) -> SmtpSettings:
+        has_secret = self.password is not None or self.password_file is not None
+        if self.user is None:
+            if has_secret:
+                raise ValueError("a password without a user: give user, or remove the password")
+            return self
+        if self.security == "plain":
+            raise ValueError(
+                "plain would send the password unencrypted: use starttls or tls to log in, "
+                "or remove user for a relay that needs no login"
+            )
+        if not has_secret:
+            raise ValueError(
+                f"no password for user {self.user!r}: set the environment variable "
+                f"{ENV_PREFIX}NOTIFICATIONS{ENV_NESTING}SMTP{ENV_NESTING}PASSWORD "
+                "or give password_file (a file holding only the password)"
+            )
+        if self.password is not None and self.password_file is not None:
+            raise ValueError("give either password or password_file, not both")
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or SMTP_PORTS[self.security]
+
+    def secret(self) -> str | None:
+        """The password, read from its file when one is configured; ``None`` without login."""
+        if self.password is not None:
+            return self.password.get_secret_value()
+        if self.password_file is not None:
+            return read_password_file(self.password_file, "notifications.smtp")
+        return None
+
+
+class AlertSettings(BaseModel):
+    """How often problems are looked for and mailed; ``health`` holds the thresholds that
+    ``/ready`` shares (free disk, queue wait, mailbox and backup age)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    check_minutes: PositiveFloat = 5
+    cooldown_minutes: PositiveFloat = 60
+    """An alert still active is mailed again only after this long."""
+    failure_window_minutes: PositiveFloat = 60
+    """Documents failed within this long keep the processing-failures alert active."""
+    backlog_jobs: PositiveInt = 200
+    """More documents than this waiting for processing: the queue is backlogged."""
+    recipients: list[EmailAddress] = []
+    """Empty: ``notifications.recipients``."""
+
+
+class SummarySettings(BaseModel):
+    """The daily summary of each tenant's invoices."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: TimeOfDay = "07:00"
+    """Local time of day; ``null`` sends no summary."""
+    recipients: list[EmailAddress] = []
+    """Empty: ``notifications.recipients``."""
+
+
+class ReviewNoticeSettings(BaseModel):
+    """A reminder to reviewers when invoices have waited for them too long."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    after_hours: PositiveFloat | None = 24
+    """An invoice needing review for longer than this is overdue; ``null`` sends no notice."""
+    repeat_hours: PositiveFloat = 24
+    """While invoices stay overdue, the notice is repeated after this long."""
+    roles: list[Role] = [Role.OPERATOR, Role.APPROVER]
+    recipients: list[EmailAddress] = []
+    """Empty: the tenant's users of ``roles`` whose username is an e-mail address."""
+
+
+class NotificationSettings(BaseModel):
+    """E-mail: alerts to the people who run the installation, summaries, review notices."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    smtp: SmtpSettings
+    recipients: list[EmailAddress]
+    """Who gets alerts and summaries unless those name their own."""
+    base_url: str
+    """Where people open NEX Automat, e.g. ``https://faktury.example.sk``: links in mail."""
+    language: str = LANGUAGES[0]
+    alerts: AlertSettings = AlertSettings()
+    summary: SummarySettings = SummarySettings()
+    review_notice: ReviewNoticeSettings = ReviewNoticeSettings()
+
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("not a web address; write it as https://faktury.example.sk")
+        return value.strip().rstrip("/")
+
+    @field_validator("recipients")
+    @classmethod
+    def _someone(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("name at least one address that alerts and summaries go to")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"mail is written in one of {', '.join(LANGUAGES)}")
+        return value
 
 
 class Settings(BaseSettings):
@@ -139,8 +436,35 @@ class Settings(BaseSettings):
     """Mark the sign-in cookie ``Secure``: set it when the UI is served over https."""
     session_hours: PositiveInt = 12
     """How long a sign-in lasts before the user must sign in again."""
+    api_requests_per_minute: PositiveInt = 1200
+    """Requests one API key may make per minute, on average; more get ``429``."""
+    api_burst: PositiveInt = 300
+    """Requests one API key may make at once before its rate applies."""
     mailboxes: list[MailboxSettings] = []
     folders: list[FolderSettings] = []
+    backup: BackupSettings = BackupSettings()
+    logging: LoggingSettings = LoggingSettings()
+    health: HealthSettings = HealthSettings()
+    metrics: MetricsSettings = MetricsSettings()
+    notifications: NotificationSettings | None = None
+    """``None``: no e-mail is sent."""
+    exports: ExportList = []
+    """Connectors that hand approved invoices to the ERP (folder drops, webhooks)."""
+    catalog_sync: CatalogSyncList = []
+    """ERP interfaces the catalogue is synced from on a schedule."""
+    shutdown_seconds: PositiveFloat = 20
+    """On stop, how long jobs in hand and open requests get to finish."""
+    external_workers: bool = False
+    """Leave processing to ``nex-automat worker`` processes (PostgreSQL only): ``serve``
+    then runs no worker threads of its own."""
+    worker_stalled_seconds: PositiveFloat = 30
+    """A worker silent this long is taken for dead and its jobs are queued again."""
+
+    @model_validator(mode="after")
+    def _workers_share_postgres(self) -> Settings:
+        if self.external_workers and not (self.database_url or "").startswith("postgresql"):
+            raise ValueError("external_workers needs a PostgreSQL database_url")
+        return self
 
     @property
     def documents_dir(self) -> Path:
@@ -149,6 +473,10 @@ class Settings(BaseSettings):
     @property
     def config_file(self) -> Path:
         return self.data_dir / CONFIG_FILE_NAME
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.backup.dir or self.data_dir / "backups"
 
     def effective_database_url(self) -> str:
         if self.database_url:
@@ -289,7 +617,7 @@ def _env_name(location: tuple[int | str, ...]) -> str:
 
 
 def _describe(detail: ErrorDetails, config_file: Path) -> str:
-    location = tuple(part for part in detail["loc"] if part != "__root__")
+    location = untagged(tuple(part for part in detail["loc"] if part != "__root__"))
     key = ".".join(str(part) for part in location) or "(top level)"
     kind = detail["type"]
     if kind == "extra_forbidden":
@@ -298,7 +626,7 @@ def _describe(detail: ErrorDetails, config_file: Path) -> str:
         return f"{key}: required; add it to {config_file} or set {_env_name(location)}"
     message = detail["msg"].removeprefix("Value error, ")
     given = detail.get("input")
-    secret = any("password" in str(part) for part in location)
+    secret = any(word in str(part) for part in location for word in ("password", "key", "secret"))
     plain = not (secret or given is None or isinstance(given, dict | list))
     shown = f" (got {given!r})" if plain else ""
     return f"{key}: {message}{shown}; correct it in {config_file} or with {_env_name(location)}"

@@ -1,0 +1,110 @@
+"""``config check``: beyond loading, what the settings point to is there and usable; every
+problem names its key and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nex_automat.ops.config_check import check_configuration
+
+pytestmark = pytest.mark.usefixtures("no_nex_variables")
+
+
+def installation(tmp_path: Path, config: str = "") -> Path:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "config.yaml").write_text(config, encoding="utf-8")
+    return data_dir
+
+
+def mailbox(password_file: Path) -> str:
+    return (
+        "mailboxes:\n  - name: faktury\n    host: imap.example.sk\n"
+        f"    user: f@example.sk\n    password_file: {password_file}\n"
+    )
+
+
+def test_a_plain_installation_is_valid(tmp_path: Path) -> None:
+    report = check_configuration(installation(tmp_path))
+    assert report.ok
+    assert report.problems == []
+    assert report.config_file == tmp_path / "data" / "config.yaml"
+
+
+def test_a_setting_that_does_not_load_is_reported_with_its_key(tmp_path: Path) -> None:
+    report = check_configuration(installation(tmp_path, "port: 70000\nworkrs: 2\n"))
+    assert report.settings is None
+    assert not report.ok
+    assert [p.split(":")[0] for p in report.problems] == ["port", "workrs"]
+    assert "NEX_PORT" in report.problems[0]
+    assert "spelling" in report.problems[1]
+
+
+def test_a_missing_data_folder_says_to_run_init(tmp_path: Path) -> None:
+    report = check_configuration(tmp_path / "nowhere")
+    assert report.problems == [
+        f"data_dir: {tmp_path / 'nowhere'} does not exist; run `nex-automat init` "
+        "or point --data-dir (NEX_DATA_DIR) at the installation"
+    ]
+
+
+def test_secret_files_must_be_readable_and_not_empty(tmp_path: Path) -> None:
+    missing = tmp_path / "imap-password"
+    report = check_configuration(installation(tmp_path, mailbox(missing)))
+    [problem] = report.problems
+    assert problem.startswith(f"mailboxes.0.password_file: cannot read {missing}: ")
+    assert "the service's user may read it" in problem
+
+    missing.write_text("\n")
+    [problem] = check_configuration(tmp_path / "data").problems
+    assert problem == f"mailboxes.0.password_file: {missing} is empty; write the secret into it"
+
+    missing.write_text("imap-secret\n")
+    assert check_configuration(tmp_path / "data").ok
+
+
+def test_a_malformed_backup_key_file_says_how_to_make_one(tmp_path: Path) -> None:
+    key_file = tmp_path / "backup.key"
+    key_file.write_text("not a key\n")
+    [problem] = check_configuration(
+        installation(tmp_path, f"backup:\n  key_file: {key_file}\n")
+    ).problems
+    assert problem.startswith("backup.key_file: ")
+    assert "nex-automat backup keygen" in problem
+
+
+def test_folders_templates_and_the_database_url_are_checked(tmp_path: Path) -> None:
+    config = (
+        "database_url: mysql://nex@db/nex\n"
+        f"templates_dir: {tmp_path / 'templates'}\n"
+        f"folders:\n  - path: {tmp_path / 'inbox'}\n"
+    )
+    problems = check_configuration(installation(tmp_path, config)).problems
+    assert problems == [
+        "database_url: mysql is not supported; use PostgreSQL or SQLite",
+        f"templates_dir: {tmp_path / 'templates'} is not a folder; create it or correct the path",
+        f"folders.0.path: {tmp_path / 'inbox'} is not a folder; create it or correct the path",
+    ]
+
+
+def test_a_broken_supplier_template_is_named(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "dodavatel.yaml").write_text("issuer: [unclosed\n")
+    [problem] = check_configuration(
+        installation(tmp_path, f"templates_dir: {templates}\n")
+    ).problems
+    assert problem.startswith("templates_dir: ")
+    assert "dodavatel.yaml" in problem
+
+
+def test_a_log_file_where_nothing_can_be_written_is_reported(tmp_path: Path) -> None:
+    blocker = tmp_path / "logs"
+    blocker.write_text("a file where the log folder should be")
+    report = check_configuration(
+        installation(tmp_path, f"logging:\n  file: {blocker / 'nex' / 'nex.log'}\n")
+    )
+    [problem] = report.problems
+    assert problem.startswith(f"logging.file: {blocker / 'nex'} cannot be created or written")
