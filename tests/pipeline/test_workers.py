@@ -1,0 +1,181 @@
+"""Distributed workers: how due jobs are handed to procrastinate and taken back from a lost worker.
+
+These run the worker's pieces in this process against a PostgreSQL database of their own;
+tests/e2e/test_workers.py runs whole worker processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text, update
+
+from nex_automat.ops.config import load_settings
+from nex_automat.pipeline.intake import BULK_PRIORITY, INTERACTIVE_PRIORITY
+from nex_automat.pipeline.services import Services, build_services
+from nex_automat.pipeline.workers import (
+    TASK_NAME,
+    WorkerNode,
+    WorkersNeedPostgres,
+    install_schema,
+    libpq_url,
+)
+from nex_automat.store.models import DocumentSource, Job, JobState
+from nex_automat.store.sqltypes import utcnow
+from tests.databases import create_postgres_database, drop_postgres_database
+
+from .documents import arrival, invoice_pdf
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Iterator[Services]:
+    url = create_postgres_database()
+    built = build_services(load_settings(tmp_path / "data", database_url=url, workers=1))
+    try:
+        install_schema(built.db)
+        yield built
+    finally:
+        built.close()
+        drop_postgres_database(url)
+
+
+def carried(services: Services) -> list[dict[str, Any]]:
+    statement = text(
+        "SELECT (args->>'job_id')::bigint AS job_id, priority, lock, queueing_lock, status "
+        "FROM procrastinate_jobs WHERE task_name = :task ORDER BY id"
+    )
+    with services.db.engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(statement, {"task": TASK_NAME})]
+
+
+def test_the_database_url_is_given_to_procrastinate_without_the_driver() -> None:
+    assert (
+        libpq_url("postgresql+psycopg://nex:secret@db.local:5433/nex")
+        == "postgresql://nex:secret@db.local:5433/nex"
+    )
+
+
+def test_workers_refuse_sqlite(tmp_path: Path) -> None:
+    with pytest.raises(WorkersNeedPostgres, match="PostgreSQL"):
+        libpq_url(f"sqlite:///{tmp_path / 'nex.db'}")
+
+
+def test_dispatch_hands_each_due_job_over_once_with_its_priority_and_document_lock(
+    services: Services,
+) -> None:
+    install_schema(services.db)  # a second time: workers start together, once is enough
+    upload = services.intake.receive(
+        "default", invoice_pdf(1), replace(arrival(), source=DocumentSource.UPLOAD)
+    )
+    mail = services.intake.receive("default", invoice_pdf(2), arrival())
+    node = WorkerNode(services, concurrency=1)
+
+    async def dispatch_twice() -> tuple[int, int]:
+        async with node.app.open_async():
+            return await node.dispatch(), await node.dispatch()
+
+    assert asyncio.run(dispatch_twice()) == (2, 0)
+    jobs = {job.document_id: job.id for job in services.queue.due(10)}
+    assert carried(services) == [
+        {
+            "job_id": jobs[upload.document_id],
+            "priority": INTERACTIVE_PRIORITY,
+            "lock": f"document:{upload.document_id}",
+            "queueing_lock": f"job:{jobs[upload.document_id]}",
+            "status": "todo",
+        },
+        {
+            "job_id": jobs[mail.document_id],
+            "priority": BULK_PRIORITY,
+            "lock": f"document:{mail.document_id}",
+            "queueing_lock": f"job:{jobs[mail.document_id]}",
+            "status": "todo",
+        },
+    ]
+
+
+def test_the_task_runs_a_queued_job_once(services: Services) -> None:
+    receipt = services.intake.receive("default", invoice_pdf(3), arrival())
+    [due] = services.queue.due(10)
+    node = WorkerNode(services, concurrency=1)
+
+    node.run_row(due.id)
+    node.run_row(due.id)
+
+    job = services.queue.get(due.id)
+    assert job is not None
+    assert (job.state, job.attempts) == (JobState.DONE, 1)
+    with services.db.tenant_session("default") as session:
+        state = session.execute(
+            text("SELECT state FROM documents WHERE id = :id"), {"id": receipt.document_id}
+        ).scalar_one()
+    assert state == "processed"
+
+
+def test_a_job_of_a_silent_worker_is_queued_again_and_handed_over_anew(
+    services: Services,
+) -> None:
+    services.intake.receive("default", invoice_pdf(4), arrival())
+    node = WorkerNode(services, concurrency=1)
+    [due] = services.queue.due(10)
+
+    async def dispatch() -> int:
+        async with node.app.open_async():
+            return await node.dispatch()
+
+    async def recover() -> int:
+        async with node.app.open_async():
+            return await node.recover()
+
+    assert asyncio.run(dispatch()) == 1
+    assert services.queue.claim_job(due.id, "lost-worker") is not None
+    with services.db.engine.begin() as connection:
+        worker_id = connection.execute(
+            text(
+                "INSERT INTO procrastinate_workers (last_heartbeat) "
+                "VALUES (NOW() - INTERVAL '1 hour') RETURNING id"
+            )
+        ).scalar_one()
+        connection.execute(
+            text("UPDATE procrastinate_jobs SET status = 'doing', worker_id = :worker"),
+            {"worker": worker_id},
+        )
+    assert asyncio.run(dispatch()) == 0
+
+    assert asyncio.run(recover()) == 1
+
+    job = services.queue.get(due.id)
+    assert job is not None and (job.state, job.locked_by) == (JobState.QUEUED, None)
+    assert carried(services) == []
+    assert asyncio.run(dispatch()) == 1
+    assert [row["job_id"] for row in carried(services)] == [due.id]
+
+
+def test_a_job_left_running_without_a_procrastinate_job_is_queued_again_once_stale(
+    services: Services,
+) -> None:
+    services.intake.receive("default", invoice_pdf(5), arrival())
+    services.intake.receive("default", invoice_pdf(6), arrival())
+    stale, fresh = services.queue.due(10)
+    node = WorkerNode(services, concurrency=1)
+    for row in (stale, fresh):
+        assert services.queue.claim_job(row.id, "stopped-worker") is not None
+    with services.db.session() as session:
+        session.execute(
+            update(Job).where(Job.id == stale.id).values(locked_at=utcnow() - timedelta(hours=1))
+        )
+
+    async def recover() -> int:
+        async with node.app.open_async():
+            return await node.recover()
+
+    assert asyncio.run(recover()) == 1
+    requeued, running = services.queue.get(stale.id), services.queue.get(fresh.id)
+    assert requeued is not None and requeued.state is JobState.QUEUED
+    assert running is not None and running.state is JobState.RUNNING
