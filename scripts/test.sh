@@ -7,6 +7,7 @@ apt_packages=(
     fonts-dejavu-core fonts-liberation2 dovecot-imapd
     tesseract-ocr tesseract-ocr-slk tesseract-ocr-ces tesseract-ocr-eng
     chromium
+    systemd  # systemd-analyze checks the service unit nex-automat writes
 )
 missing=()
 for pkg in "${apt_packages[@]}"; do

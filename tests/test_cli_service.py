@@ -308,3 +308,12 @@ def test_data_dir_keeps_two_installations_apart(two_data_dirs: list[Path], tmp_p
     second_keys = run_cli("apikey", "list", "--data-dir", second, env=env).stdout
     assert keys[1][:PREFIX_LENGTH] in second_keys
     assert keys[0][:PREFIX_LENGTH] not in second_keys
+
+
+def test_worker_on_sqlite_says_workers_need_postgresql(tmp_path: Path) -> None:
+    sqlite = initialise(tmp_path / "data", None)
+
+    completed = cli(sqlite, "worker", "--concurrency", "2")
+
+    assert completed.returncode == 2
+    assert "workers need a PostgreSQL database" in completed.stderr

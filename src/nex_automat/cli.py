@@ -11,7 +11,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from nex_automat.cli_backup import register as register_backup_commands
+from nex_automat.cli_export import register as register_export_commands
+from nex_automat.cli_notify import register as register_notify_commands
+from nex_automat.cli_ops import register as register_ops_commands
 from nex_automat.cli_service import register as register_service_commands
+from nex_automat.cli_tenants import register as register_tenant_commands
 from nex_automat.console import print_json_line, progress_bar, render_failure, render_result
 from nex_automat.domain.model import Invoice
 from nex_automat.errors import DocumentTooLarge, FileNotFound, NexError, TemplateError
@@ -187,3 +192,8 @@ def _read(path: Path, options: ExtractOptions) -> bytes:
 
 
 register_service_commands(app)
+register_ops_commands(app)
+register_backup_commands(app)
+register_export_commands(app)
+register_notify_commands(app)
+register_tenant_commands(app)

@@ -9,25 +9,43 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import yaml
 from rich.console import Console
+from rich.progress import TaskID
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from nex_automat.catalog.importing import ImportKind, import_file, load_mapping
+from nex_automat.catalog.sources import (
+    delete_source,
+    get_source,
+    list_sources,
+    save_source,
+    source_kind,
+    source_name,
+)
+from nex_automat.catalog.sync import KindRun, RunState, Stage, run_sync, sync_states
 from nex_automat.console import print_json_line, progress_bar
 from nex_automat.errors import NexError
+from nex_automat.filenames import safe_filename
 from nex_automat.files import expand_documents
+from nex_automat.ops.catalog_sync_settings import CatalogSyncSettings
 from nex_automat.ops.config import Settings, load_settings
-from nex_automat.ops.serve import serve as serve_forever
+from nex_automat.ops.logging import configure_logging
 from nex_automat.ops.setup import initialise
+from nex_automat.ops.upgrade import upgrade_database
 from nex_automat.pipeline.runner import run_pending
 from nex_automat.pipeline.services import Services, build_services
+from nex_automat.pipeline.workers import WorkerNode, WorkersNeedPostgres, libpq_url
 from nex_automat.store.apikeys import create_api_key, list_api_keys, revoke_api_key
-from nex_automat.store.db import open_database
+from nex_automat.store.db import Database, open_database
 from nex_automat.store.documents import Arrival, get_document
 from nex_automat.store.invoices import (
     InvoiceFilter,
@@ -37,7 +55,7 @@ from nex_automat.store.invoices import (
 )
 from nex_automat.store.models import DocumentSource, InvoiceStatus, Role
 from nex_automat.store.tenants import get_tenant
-from nex_automat.store.users import create_user
+from nex_automat.store.users import LANGUAGES, create_user
 from nex_automat.web.views import invoice_detail_json, invoice_summary_json
 
 DataDir = Annotated[
@@ -59,6 +77,12 @@ apikey_app = typer.Typer(help="API keys for the HTTP API.", no_args_is_help=True
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 user_app = typer.Typer(help="People who sign in to the review workspace.", no_args_is_help=True)
 catalog_app = typer.Typer(help="The product and partner catalogue.", no_args_is_help=True)
+sources_app = typer.Typer(
+    help="Saved import sources: the kind and column mapping of each ERP export.",
+    no_args_is_help=True,
+)
+catalog_app.add_typer(sources_app, name="sources")
+CLI_ACTOR = "cli"
 PASSWORD_VARIABLE = "NEX_PASSWORD"
 
 
@@ -89,10 +113,35 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Run the service: HTTP API, processing workers, mailboxes and watched folders."""
+    # The web stack and the scheduled tasks load only for the command that runs them, so
+    # the other commands (extract above all) start without them.
+    from nex_automat.ops.serve import serve as serve_forever  # noqa: PLC0415
+
     settings = _settings(data_dir, host=host, port=port)
     services = build_services(settings)
     try:
         serve_forever(services, host=settings.host, port=settings.port)
+    finally:
+        services.close()
+
+
+def worker(
+    data_dir: DataDir = None,
+    concurrency: Annotated[
+        int, typer.Option(min=1, help="Jobs this process runs at once (one per CPU core).")
+    ] = 1,
+) -> None:
+    """Process queued documents with the other workers sharing the PostgreSQL database."""
+    settings = _settings(data_dir)
+    try:
+        libpq_url(settings.effective_database_url())
+    except WorkersNeedPostgres as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    configure_logging(settings)
+    services = build_services(settings)
+    try:
+        WorkerNode(services, concurrency=concurrency).run()
     finally:
         services.close()
 
@@ -117,7 +166,12 @@ def ingest(
                 progress.advance(task)
             queued = services.queue.counts().get("queued", 0)
             task = progress.add_task("Processing", total=queued)
-            run_pending(services.queue, services.processor, on_done=lambda: progress.advance(task))
+            run_pending(
+                services.queue,
+                services.processor,
+                on_done=lambda: progress.advance(task),
+                handlers=services.runner.handlers,
+            )
         failed = _print_ingest_summary(services, tenant_id, received)
     finally:
         services.close()
@@ -133,7 +187,9 @@ def _require_tenant(services: Services, tenant_id: str) -> None:
 
 def _receive(services: Services, tenant_id: str, path: Path) -> tuple[str | None, str | None]:
     """The document id, or the error that kept the file out."""
-    arrival = Arrival(source=DocumentSource.CLI, filename=path.name, received_at=datetime.now(UTC))
+    arrival = Arrival(
+        source=DocumentSource.CLI, filename=safe_filename(path.name), received_at=datetime.now(UTC)
+    )
     try:
         receipt = services.intake.receive(tenant_id, path.read_bytes(), arrival)
     except NexError as exc:
@@ -308,15 +364,34 @@ def apikey_revoke(
 
 
 @db_app.command("upgrade")
-def db_upgrade(data_dir: DataDir = None) -> None:
-    """Bring the database schema up to date (also done on every start)."""
+def db_upgrade(
+    data_dir: DataDir = None,
+    backup: Annotated[
+        bool, typer.Option(help="Back up an existing database before changing its schema.")
+    ] = True,
+) -> None:
+    """Bring the database schema up to date (also done on every start), backing up first."""
     settings = _settings(data_dir)
     db = open_database(settings.effective_database_url())
     try:
-        db.upgrade()
-        err.print(f"database at revision {db.current_revision()}")
+        with progress_bar(err, show=True) as progress:
+            task = progress.add_task("Backing up before the upgrade", total=None)
+            report = upgrade_database(
+                settings,
+                db,
+                backup=backup,
+                on_progress=lambda step, done, total: progress.update(
+                    task, description=step, completed=done, total=total
+                ),
+            )
+    except NexError as exc:
+        err.print(f"[red]{exc.code}:[/red] {exc.message}")
+        raise typer.Exit(1) from exc
     finally:
         db.dispose()
+    if report.backup_id is not None:
+        err.print(f"backup {report.backup_id} taken before the upgrade")
+    err.print(f"database at revision {report.to_revision}")
 
 
 @user_app.command("create")
@@ -325,7 +400,9 @@ def user_create(
     role: Annotated[Role, typer.Option(help="What the user may do.")],
     data_dir: DataDir = None,
     tenant: TenantOption = None,
-    language: Annotated[str, typer.Option(help="UI language: sk or en.")] = "sk",
+    language: Annotated[
+        str, typer.Option(help=f"UI language: {', '.join(LANGUAGES)}.")
+    ] = LANGUAGES[0],
 ) -> None:
     """Create a user; the password comes from NEX_PASSWORD or is asked for twice."""
     settings = _settings(data_dir)
@@ -334,7 +411,7 @@ def user_create(
     )
     db = open_database(settings.effective_database_url())
     try:
-        db.upgrade()
+        upgrade_database(settings, db)
         with db.session() as session:
             user = create_user(
                 session,
@@ -357,9 +434,19 @@ def user_create(
 def catalog_import(
     file: Annotated[Path, typer.Argument(help="A CSV or XLSX export of the ERP.")],
     *,
-    kind: Annotated[ImportKind, typer.Option(help="What the file lists.")],
+    kind: Annotated[
+        ImportKind | None, typer.Option(help="What the file lists (default: the source's kind).")
+    ] = None,
     mapping: Annotated[
-        Path | None, typer.Option(help="YAML of field: column header (default: by header name).")
+        Path | None,
+        typer.Option(help="YAML of field: column header (default: the source's, else by name)."),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            help="A named source (e.g. pohoda-products): its saved kind and mapping "
+            "are used, and the mapping of this import is saved for the next one."
+        ),
     ] = None,
     skip_invalid: Annotated[
         bool, typer.Option(help="Import the good rows even when some rows are bad.")
@@ -372,22 +459,25 @@ def catalog_import(
     tenant_id = tenant or settings.default_tenant
     db = open_database(settings.effective_database_url())
     try:
-        db.upgrade()
-        with db.session() as session:
-            if get_tenant(session, tenant_id) is None:
-                err.print(f"[red]unknown tenant {tenant_id!r}[/red]")
-                raise typer.Exit(2)
+        upgrade_database(settings, db)
+        _require_tenant_in(db, tenant_id)
         columns = load_mapping(mapping) if mapping is not None else None
         with progress_bar(err, show=True) as progress, db.tenant_session(tenant_id) as session:
-            task = progress.add_task(f"Importing {kind}", total=None)
+            saved = get_source(session, source) if source is not None else None
+            chosen = source_kind(saved, kind)
+            if columns is None and saved is not None:
+                columns = saved.mapping
+            task = progress.add_task(f"Importing {chosen}", total=None)
             report = import_file(
                 session,
                 file,
-                kind,
+                chosen,
                 columns,
                 skip_invalid=skip_invalid,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
+            if source is not None and report.imported:
+                save_source(session, source, chosen, report.mapping, actor=CLI_ACTOR)
     except NexError as exc:
         err.print(f"[red]{exc.code}:[/red] {exc.message}")
         raise typer.Exit(2) from exc
@@ -396,14 +486,201 @@ def catalog_import(
     for error in report.errors:
         err.print(f"row {error.row}: {error.field or '-'}: {error.message}")
     err.print(
-        f"{report.rows_written} of {report.rows_read} {kind} rows imported "
+        f"{report.rows_written} of {report.rows_read} {chosen} rows imported "
         f"in {report.seconds:.1f} s, {len(report.errors)} error(s)"
     )
+    if source is not None and report.imported:
+        err.print(f"mapping saved as source {source_name(source)!r}")
     raise typer.Exit(1 if report.errors else 0)
 
 
+def _require_tenant_in(db: Database, tenant_id: str) -> None:
+    with db.session() as session:
+        if get_tenant(session, tenant_id) is None:
+            err.print(f"[red]unknown tenant {tenant_id!r}[/red]")
+            raise typer.Exit(2)
+
+
+@contextmanager
+def _tenant_catalog(data_dir: Path | None, tenant: str | None) -> Iterator[Session]:
+    """A session of the tenant (default: the configured one) over an up-to-date database;
+    an error the user caused ends the command with its code and message."""
+    settings = _settings(data_dir)
+    db = open_database(settings.effective_database_url())
+    try:
+        upgrade_database(settings, db)
+        with db.tenant_session(tenant or settings.default_tenant) as session:
+            yield session
+    except NexError as exc:
+        err.print(f"[red]{exc.code}:[/red] {exc.message}")
+        raise typer.Exit(2) from exc
+    finally:
+        db.dispose()
+
+
+@sources_app.command("list")
+def catalog_sources_list(data_dir: DataDir = None, tenant: TenantOption = None) -> None:
+    """Saved import sources with their kind and mapped columns."""
+    with _tenant_catalog(data_dir, tenant) as session:
+        rows = [
+            (
+                item.name,
+                item.kind,
+                ", ".join(f"{name}={header}" for name, header in item.mapping.items()),
+                str(item.updated_at),
+                item.updated_by or "",
+            )
+            for item in list_sources(session)
+        ]
+    table = Table(title=f"Import sources ({len(rows)})")
+    for column in ("name", "kind", "mapping", "updated", "by"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
+@sources_app.command("show")
+def catalog_sources_show(
+    name: Annotated[str, typer.Argument(help="The source's name.")],
+    data_dir: DataDir = None,
+    tenant: TenantOption = None,
+) -> None:
+    """The source's mapping as YAML, ready to edit and pass back with --mapping."""
+    with _tenant_catalog(data_dir, tenant) as session:
+        found = get_source(session, name)
+        if found is None:
+            err.print(f"[red]no import source {name!r}[/red]")
+            raise typer.Exit(1)
+        heading = f"# source {found.name}: {found.kind}, updated {found.updated_at}"
+        body = yaml.safe_dump(found.mapping, allow_unicode=True, sort_keys=False)
+    sys.stdout.write(f"{heading}\n{body}")
+
+
+@sources_app.command("delete")
+def catalog_sources_delete(
+    name: Annotated[str, typer.Argument(help="The source's name.")],
+    data_dir: DataDir = None,
+    tenant: TenantOption = None,
+) -> None:
+    """Forget a source's kind and mapping; the catalogue it imported stays."""
+    with _tenant_catalog(data_dir, tenant) as session:
+        deleted = delete_source(session, name)
+    if not deleted:
+        err.print(f"[red]no import source {name!r}[/red]")
+        raise typer.Exit(1)
+    err.print(f"import source {name!r} deleted")
+
+
+@catalog_app.command("sync")
+def catalog_sync(
+    kind: Annotated[
+        list[ImportKind] | None, typer.Option(help="Only this kind (repeatable).")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Only the sync of this name.")] = None,
+    status: Annotated[
+        bool, typer.Option("--status", help="Show how the last runs went; sync nothing.")
+    ] = False,
+    data_dir: DataDir = None,
+    tenant: Annotated[
+        str | None, typer.Option("--tenant", help="Only this tenant's syncs (default: all).")
+    ] = None,
+) -> None:
+    """Sync the catalogue now from the ERP interfaces configured under catalog_sync."""
+    settings = _settings(data_dir)
+    syncs = [
+        sync
+        for sync in settings.catalog_sync
+        if (tenant is None or sync.tenant == tenant) and (name is None or sync.name == name)
+    ]
+    if not syncs:
+        err.print(
+            "[red]no catalogue sync configured that fits; see catalog_sync in the config[/red]"
+        )
+        raise typer.Exit(2)
+    db = open_database(settings.effective_database_url())
+    try:
+        upgrade_database(settings, db)
+        if status:
+            _print_sync_states(db, syncs)
+            return
+        results = [(sync, _run_sync_with_progress(db, sync, kind)) for sync in syncs]
+    finally:
+        db.dispose()
+    failed = _print_sync_runs(results)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _run_sync_with_progress(
+    db: Database, sync: CatalogSyncSettings, kinds: list[ImportKind] | None
+) -> list[KindRun]:
+    with progress_bar(err, show=True) as progress:
+        tasks: dict[tuple[ImportKind, Stage], TaskID] = {}
+
+        def advance(kind: ImportKind, stage: Stage, done: int, total: int | None) -> None:
+            task = tasks.get((kind, stage))
+            if task is None:
+                verb = "Reading" if stage is Stage.FETCH else "Writing"
+                task = progress.add_task(f"{sync.name}: {verb} {kind}", total=total)
+                tasks[(kind, stage)] = task
+            progress.update(task, completed=done, total=total)
+
+        return run_sync(db, sync, kinds=kinds, progress=advance)
+
+
+def _print_sync_runs(results: list[tuple[CatalogSyncSettings, list[KindRun]]]) -> bool:
+    table = Table(title="Catalogue sync")
+    for column in ("sync", "kind", "state", "read", "written", "bad", "error"):
+        table.add_column(column)
+    failed = False
+    for sync, runs in results:
+        for run in runs:
+            failed = failed or run.state is RunState.FAILED or bool(run.errors)
+            for error in run.errors:
+                err.print(
+                    f"{sync.name} {run.kind} record {error.row}: "
+                    f"{error.field or '-'}: {error.message}"
+                )
+            state = "[red]failed[/red]" if run.state is RunState.FAILED else "ok"
+            table.add_row(
+                sync.name,
+                run.kind.value,
+                state,
+                str(run.records_read),
+                str(run.records_written),
+                str(run.records_failed),
+                run.failure or "",
+            )
+    Console().print(table)
+    return failed
+
+
+def _print_sync_states(db: Database, syncs: list[CatalogSyncSettings]) -> None:
+    table = Table(title="Catalogue sync state")
+    for column in ("tenant", "sync", "kind", "state", "finished", "last success", "written",
+                   "bad", "last error"):  # fmt: skip
+        table.add_column(column)
+    for tenant_id in dict.fromkeys(sync.tenant for sync in syncs):
+        names = {sync.name for sync in syncs if sync.tenant == tenant_id}
+        with db.tenant_session(tenant_id) as session:
+            for state in sync_states(session):
+                if state.name in names:
+                    table.add_row(
+                        tenant_id,
+                        state.name,
+                        state.kind,
+                        state.state,
+                        str(state.finished_at),
+                        str(state.last_success_at or ""),
+                        str(state.records_written),
+                        str(state.records_failed),
+                        state.last_error or "",
+                    )
+    Console().print(table)
+
+
 def register(app: typer.Typer) -> None:
-    for command in (init, serve, ingest):
+    for command in (init, serve, worker, ingest):
         app.command()(command)
     app.add_typer(invoices_app, name="invoices")
     app.add_typer(apikey_app, name="apikey")

@@ -49,6 +49,46 @@ class DocumentTooLarge(DocumentError):
     code = "document_too_large"
 
 
+class DamagedArchive(UnreadableDocument):
+    """A ZIP archive (an ISDOCX, or an archive of documents) whose structure or data is broken."""
+
+    code = "damaged_archive"
+
+
+class ArchiveTooManyEntries(DocumentTooLarge):
+    code = "archive_too_many_entries"
+
+
+class ArchiveTooLarge(DocumentTooLarge):
+    """A ZIP archive that unpacks to more bytes than allowed, whatever its headers claim."""
+
+    code = "archive_too_large"
+
+
+class ArchiveCompressionRatio(DocumentTooLarge):
+    """An entry compressed far better than any document compresses: a ZIP bomb."""
+
+    code = "archive_compression_ratio"
+
+
+class EncryptedArchive(DocumentError):
+    """A ZIP entry protected by a password: it cannot be read without one."""
+
+    code = "encrypted_archive"
+
+
+class NestedArchive(DocumentError):
+    """An archive inside an archive, deeper than the nesting allowed."""
+
+    code = "nested_archive"
+
+
+class PdfStreamsTooLarge(DocumentTooLarge):
+    """A PDF whose compressed streams inflate to far more than any invoice: a decompression bomb."""
+
+    code = "pdf_streams_too_large"
+
+
 class NoTextLayer(DocumentError):
     code = "no_text_layer"
 

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 
-def write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+def write_atomically(
+    path: Path, data: bytes, *, mode: int = 0o644, exclusive: bool = False
+) -> None:
     """Write ``data`` to ``path``: whole or not at all, and on disk before returning.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, and the file
     is then renamed over ``path`` (a rename within one file system is atomic) and the folder
     synced, so the new name survives a power cut too.
+
+    With ``exclusive`` a file already at ``path`` is left alone and ``FileExistsError``
+    raised: the name is taken with a hard link, which fails when it exists, where a
+    rename would replace it.
     """
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
@@ -24,7 +31,10 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         Path(temporary).chmod(mode)
-        Path(temporary).replace(path)
+        if exclusive:
+            _take_name(Path(temporary), path)
+        else:
+            Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -33,6 +43,29 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK})
+
+
+def _take_name(source: Path, target: Path) -> None:
+    """Give ``source`` the name ``target`` unless a file has it already.
+
+    Some network shares have no hard links; there the name is checked, then renamed to,
+    which leaves a moment in which another writer could take it.
+    """
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        if error.errno not in _NO_HARD_LINKS:
+            raise
+        if target.exists():
+            raise FileExistsError(errno.EEXIST, "file exists", str(target)) from None
+        source.rename(target)
+        return
+    source.unlink()
 
 
 DOCUMENT_SUFFIXES = frozenset(

@@ -14,13 +14,20 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
+from nex_automat.pipeline.intake import Intake
+from nex_automat.store.db import open_database
+from nex_automat.store.documents import Arrival
+from nex_automat.store.files import DocumentFiles
+from nex_automat.store.jobs import JobQueue
+from nex_automat.store.models import DocumentSource
 from tests.databases import create_postgres_database, drop_postgres_database
 
 CLI_TIMEOUT = 120.0
@@ -160,6 +167,120 @@ def running_server(installation: Installation, log_file: Path) -> Iterator[Serve
         yield server
     finally:
         server.kill()
+
+
+def queue_documents(installation: Installation, documents: Sequence[bytes], *, suffix: str) -> None:
+    """Take ``documents`` in for the default tenant as a watched folder does (bulk)."""
+    db = open_database(installation.effective_database_url())
+    try:
+        intake = Intake(
+            db,
+            DocumentFiles(installation.data_dir / "documents"),
+            JobQueue(db),
+            max_bytes=100 * 1024 * 1024,
+        )
+        for index, data in enumerate(documents):
+            arrival = Arrival(
+                source=DocumentSource.FOLDER,
+                filename=f"document-{index}{suffix}",
+                received_at=datetime.now(UTC),
+            )
+            intake.receive("default", data, arrival)
+    finally:
+        db.dispose()
+
+
+class WorkerProcess:
+    """``nex-automat worker`` for one installation, its output in a log file."""
+
+    def __init__(
+        self,
+        installation: Installation,
+        log_file: Path,
+        *,
+        concurrency: int = 1,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        self.installation = installation
+        self.log_file = log_file
+        self.concurrency = concurrency
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    @property
+    def name(self) -> str:
+        """What the worker writes as ``locked_by`` on the jobs it holds."""
+        return f"{socket.gethostname()}:{self.pid}"
+
+    def start(self) -> None:
+        with self.log_file.open("ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "nex_automat",
+                    "worker",
+                    "--concurrency",
+                    str(self.concurrency),
+                ],
+                env={**self.installation.env, **self.extra_env},
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def terminate(self, timeout: float = STOP_TIMEOUT) -> int:
+        """SIGTERM, as a service manager stops it; returns the exit code."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout)
+
+    def kill(self) -> None:
+        """SIGKILL the worker: a crash, nothing is cleaned up."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(STOP_TIMEOUT)
+
+    def log(self) -> str:
+        return self.log_file.read_text(errors="replace")[-6000:]
+
+
+@contextmanager
+def running_workers(
+    installation: Installation,
+    log_dir: Path,
+    count: int,
+    *,
+    concurrency: int = 1,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[list[WorkerProcess]]:
+    """``count`` started workers, killed on the way out unless the block stopped them."""
+    workers = [
+        WorkerProcess(
+            installation,
+            log_dir / f"worker-{index}.log",
+            concurrency=concurrency,
+            extra_env=extra_env,
+        )
+        for index in range(count)
+    ]
+    try:
+        for worker in workers:
+            worker.start()
+        yield workers
+    finally:
+        for worker in workers:
+            worker.kill()
 
 
 def wait_until(

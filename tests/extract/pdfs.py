@@ -270,15 +270,16 @@ def rotated_page_pdf(
     )
 
 
-def content_pdf(content: bytes) -> bytes:
-    """A one-page A4 PDF whose content stream is ``content``, with Helvetica as /F1."""
+def content_pdf(content: bytes, entries: bytes = b"") -> bytes:
+    """A one-page A4 PDF whose content stream is ``content``, with Helvetica as /F1;
+    ``entries`` go into the stream's dictionary (a ``/Filter`` the content is encoded in)."""
     return raw_pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
             b" /Resources %s >>" % _FONT_RESOURCE,
-            stream(content),
+            stream(content, entries),
         ]
     )
 

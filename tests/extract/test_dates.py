@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from nex_automat.extract.dates import DateMatch, find_dates, full_year, parse_date
 
@@ -195,56 +192,3 @@ def test_invalid_dates_in_text_are_skipped() -> None:
 def test_text_without_dates_gives_empty_list() -> None:
     assert find_dates("Spolu 1 234,56 € DPH 20 %") == []
     assert find_dates("") == []
-
-
-SK_MONTHS = [
-    "januára", "februára", "marca", "apríla", "mája", "júna",
-    "júla", "augusta", "septembra", "októbra", "novembra", "decembra",
-]  # fmt: skip
-CZ_MONTHS = [
-    "ledna", "února", "března", "dubna", "května", "června",
-    "července", "srpna", "září", "října", "listopadu", "prosince",
-]  # fmt: skip
-EN_MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
-
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
-
-
-def _strip_accents(text: str) -> str:
-    return text.translate(str.maketrans("áäčďéěíĺľňóôřšťúůýž", "aacdeeillnoorstuuyz"))
-
-
-DATE_STYLES: list[Callable[[date], str]] = [
-    lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
-    lambda d: f"{d.day}.{d.month}.{d.year}",
-    lambda d: f"{d.day}. {d.month}. {d.year}",
-    lambda d: f"{d.day}.{d.month}.{d.year % 100:02d}",
-    lambda d: d.isoformat(),
-    lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}",
-    lambda d: f"{d.day:02d}-{d.month:02d}-{d.year}",
-    lambda d: f"{d.day}. {SK_MONTHS[d.month - 1]} {d.year}",
-    lambda d: f"{d.day}. {CZ_MONTHS[d.month - 1]} {d.year}",
-    lambda d: f"{d.day}. {_strip_accents(CZ_MONTHS[d.month - 1])} {d.year}",
-    lambda d: f"{d.day} {EN_MONTHS[d.month - 1]} {d.year}",
-    lambda d: f"{EN_MONTHS[d.month - 1][:3]} {d.day}, {d.year}",
-    lambda d: f"{d.day}. {ROMAN[d.month - 1]}. {d.year}",
-]
-
-dates = st.dates(min_value=date(1970, 1, 1), max_value=date(2069, 12, 31))
-
-
-@settings(max_examples=200, derandomize=True, deadline=None)
-@given(value=dates, style=st.sampled_from(DATE_STYLES))
-def test_formatted_dates_parse_back(value: date, style: Callable[[date], str]) -> None:
-    assert parse_date(style(value)) == value
-
-
-@settings(max_examples=100, derandomize=True, deadline=None)
-@given(value=dates, style=st.sampled_from(DATE_STYLES))
-def test_formatted_dates_in_text_are_found(value: date, style: Callable[[date], str]) -> None:
-    printed = style(value)
-    text = f"Dátum dodania: {printed}, suma 1 234,56 €"
-    assert find_dates(text) == [DateMatch(value, 15, 15 + len(printed))]

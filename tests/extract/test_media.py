@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from nex_automat.errors import UnsupportedMediaType
@@ -37,6 +40,13 @@ def test_xml_starts_with_a_tag_after_a_byte_order_mark_and_whitespace(data: byte
 
 def test_zip_is_known_by_its_local_file_header() -> None:
     assert sniff_media_type(b"PK\x03\x04\x14\x00rest of an isdocx") == ZIP
+
+
+def test_zip_whose_first_entry_is_a_stored_pdf_is_a_zip() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("faktura.pdf", b"%PDF-1.7\n%%EOF\n")
+    assert sniff_media_type(buffer.getvalue()) == ZIP
 
 
 @pytest.mark.parametrize(

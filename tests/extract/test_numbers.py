@@ -5,8 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from nex_automat.extract.numbers import (
     AmountMatch,
@@ -387,86 +385,3 @@ def test_no_evidence_gives_no_separator() -> None:
     assert guess_decimal_separator([]) is None
     assert guess_decimal_separator(["1.234", "1,5", "20 ks", "16.09.2025"]) is None
     assert guess_decimal_separator(["12,30", "12.30"]) is None
-
-
-# ---------------------------------------------------------------------------- properties
-
-GROUP_STYLES = [
-    (" ", ","),
-    (" ", "."),
-    (NBSP, ","),
-    (NARROW_NBSP, ","),
-    (THIN_SPACE, "."),
-    (".", ","),
-    (",", "."),
-    ("'", "."),
-    ("", ","),
-    ("", "."),
-]
-SIGN_STYLES = ["-{}", f"{MINUS_SIGN}{{}}", "- {}", "{}-"]
-CURRENCY_STYLES = ["{}", "{} €", "{}€", "€ {}", "EUR {}", "{} EUR", "{} Kč", "$ {}", "{} CHF"]
-
-amounts = st.decimals(
-    min_value=Decimal("-999999999.99"),
-    max_value=Decimal("999999999.99"),
-    places=2,
-    allow_nan=False,
-    allow_infinity=False,
-)
-
-
-def _format(value: Decimal, group: str, decimal: str, sign_style: str, currency: str) -> str:
-    integer, fraction = f"{abs(value):.2f}".split(".")
-    groups = []
-    while len(integer) > 3:
-        groups.insert(0, integer[-3:])
-        integer = integer[:-3]
-    groups.insert(0, integer)
-    number = f"{group.join(groups)}{decimal}{fraction}"
-    if value < 0:
-        number = sign_style.format(number)
-    return currency.format(number)
-
-
-@settings(max_examples=200, derandomize=True, deadline=None)
-@given(
-    value=amounts,
-    style=st.sampled_from(GROUP_STYLES),
-    sign_style=st.sampled_from(SIGN_STYLES),
-    currency=st.sampled_from(CURRENCY_STYLES),
-)
-def test_formatted_amounts_parse_back_to_their_value(
-    value: Decimal, style: tuple[str, str], sign_style: str, currency: str
-) -> None:
-    group, decimal = style
-    text = _format(value, group, decimal, sign_style, currency)
-    parsed = parse_amount(text)
-    assert parsed == value
-    assert parsed is not None
-    assert parsed.as_tuple().exponent == -2
-
-
-@settings(max_examples=100, derandomize=True, deadline=None)
-@given(
-    values=st.lists(amounts, min_size=1, max_size=5),
-    style=st.sampled_from(GROUP_STYLES),
-    sign_style=st.sampled_from(SIGN_STYLES),
-    currency=st.sampled_from(CURRENCY_STYLES),
-)
-def test_formatted_amounts_in_text_are_all_found(
-    values: list[Decimal], style: tuple[str, str], sign_style: str, currency: str
-) -> None:
-    group, decimal = style
-    text = "Položky: " + " | ".join(
-        _format(v, group, decimal, sign_style, currency) for v in values
-    )
-    assert _values(text) == values
-
-
-@settings(max_examples=100, derandomize=True, deadline=None)
-@given(value=amounts, style=st.sampled_from(GROUP_STYLES))
-def test_two_decimal_amounts_reveal_their_decimal_separator(
-    value: Decimal, style: tuple[str, str]
-) -> None:
-    group, decimal = style
-    assert guess_decimal_separator([_format(value, group, decimal, "-{}", "{}")]) == decimal

@@ -275,3 +275,15 @@ def test_credit_note_is_written_negative_as_printed() -> None:
     line = "i:InvoiceLines/i:InvoiceLine"
     assert texts(root, f"{line}/i:InvoicedQuantity") == ["-120"]
     assert texts(root, f"{line}/i:UnitPrice") == ["18.90"]
+
+
+def test_buyer_codes_go_to_the_lines_buyers_item_identification(xsd: Path) -> None:
+    invoice = several_rates_invoice()
+    first, second = invoice.lines[0].position, invoice.lines[1].position
+    data = write_isdoc(invoice, buyer_codes={first: "PLU-10001"})
+    assert validate_isdoc(data, xsd) == []
+    root = etree.fromstring(data)
+    line = f"//i:InvoiceLine[i:ID='{first}']/i:Item"
+    assert texts(root, f"{line}/i:BuyersItemIdentification/i:ID") == ["PLU-10001"]
+    assert texts(root, f"//i:InvoiceLine[i:ID='{second}']//i:BuyersItemIdentification") == []
+    assert write_isdoc(invoice) == write_isdoc(invoice, buyer_codes={})

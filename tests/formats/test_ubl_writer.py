@@ -252,3 +252,11 @@ def test_credit_note_in_foreign_currency_keeps_the_credit_note_element_order() -
     xml = write_ubl(invoice)
     assert_schema_valid(xml)
     assert read_ubl(xml) == as_ubl_carries(invoice)
+
+
+def test_buyer_codes_go_to_the_items_buyers_item_identification() -> None:
+    xml = write_ubl(slovak_invoice(), buyer_codes={2: "PLU-20002"})
+    root = assert_schema_valid(xml)
+    code = "//cac:InvoiceLine[cbc:ID='{}']//cac:BuyersItemIdentification/cbc:ID"
+    assert xpath_text(root, code.format(2)) == ["PLU-20002"]
+    assert xpath_text(root, code.format(1)) == []

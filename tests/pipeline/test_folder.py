@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from nex_automat.ops.config import FolderSettings
-from nex_automat.pipeline.folder import FolderWatcher, is_candidate_name
+from nex_automat.pipeline.folder import FolderReport, FolderWatcher, is_candidate_name
 from nex_automat.pipeline.intake import Intake
 from nex_automat.store.db import Database
 from nex_automat.store.files import DocumentFiles, sha256_hex
 from nex_automat.store.models import DocumentSource, DocumentState
+from nex_automat.store.tenants import set_tenant_disabled
 
 from .conftest import MAX_BYTES
 from .documents import documents
@@ -196,3 +197,22 @@ def _wait_for(condition: Callable[[], bool], timeout: float = 10) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not reached in time"
         time.sleep(0.02)
+
+
+def test_a_disabled_tenants_folder_is_left_alone_until_it_is_enabled(
+    watcher: FolderWatcher, inbox: Path, database: Database, tenant: str
+) -> None:
+    dropped(watcher, "FV-44.pdf", INVOICE)
+    with database.session() as session:
+        set_tenant_disabled(session, tenant, True)
+
+    for _ in range(3):
+        assert watcher.poll_once() == FolderReport()
+    assert names(inbox) == ["FV-44.pdf"]
+    assert documents(database) == []
+
+    with database.session() as session:
+        set_tenant_disabled(session, tenant, False)
+    watcher.poll_once()
+    assert watcher.poll_once().processed == 1
+    assert names(inbox / "processed") == ["FV-44.pdf"]

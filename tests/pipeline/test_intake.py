@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,17 @@ from nex_automat.errors import (
     EmptyDocument,
     UnsupportedMediaType,
 )
-from nex_automat.pipeline.intake import Intake
+from nex_automat.pipeline.intake import (
+    BULK_PRIORITY,
+    INTERACTIVE_PRIORITY,
+    Intake,
+    job_priority,
+)
 from nex_automat.pipeline.process import PROCESS_JOB, DocumentProcessor
 from nex_automat.store.db import Database
 from nex_automat.store.files import DocumentFiles, sha256_hex
 from nex_automat.store.jobs import JobQueue
-from nex_automat.store.models import Document, DocumentState, Job, JobState
+from nex_automat.store.models import Document, DocumentSource, DocumentState, Job, JobState
 
 from .conftest import MAX_BYTES, OTHER_TENANT
 from .documents import arrival, count, documents, invoice_pdf, invoices, jobs
@@ -59,6 +65,23 @@ def test_receive_stores_the_file_the_row_and_one_job(
         JobState.QUEUED,
         tenant,
     )
+
+
+def test_uploads_are_processed_before_mail_folders_and_the_command_line(
+    database: Database, intake: Intake, tenant: str
+) -> None:
+    sources = [DocumentSource.MAILBOX, DocumentSource.UPLOAD, DocumentSource.FOLDER]
+    for seed, source in enumerate(sources, start=20):
+        intake.receive(tenant, invoice_pdf(seed), replace(arrival(), source=source))
+    intake.receive(tenant, invoice_pdf(30), arrival(), priority=7)
+    assert [job.priority for job in jobs(database)] == [
+        BULK_PRIORITY,
+        INTERACTIVE_PRIORITY,
+        BULK_PRIORITY,
+        7,
+    ]
+    assert INTERACTIVE_PRIORITY > BULK_PRIORITY
+    assert job_priority(DocumentSource.CLI) == BULK_PRIORITY
 
 
 def test_receive_tells_the_runner_a_job_is_waiting(

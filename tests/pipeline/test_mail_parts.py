@@ -10,7 +10,6 @@ import pytest
 
 from nex_automat.pipeline.mail_parts import (
     ZipLimits,
-    display_name,
     read_mail,
     sender_allowed,
     unpack_archive,
@@ -181,20 +180,3 @@ def test_damaged_archive_is_skipped_with_its_reason() -> None:
 
     assert documents == []
     assert skipped[0].reason.startswith("damaged ZIP archive")
-
-
-@pytest.mark.parametrize(
-    ("name", "shown"),
-    [
-        ("FV-1.pdf", "FV-1.pdf"),
-        ("../../etc/passwd", "passwd"),
-        ("C:\\Users\\jan\\FV-2.pdf", "FV-2.pdf"),
-        ("FV\x00-3\n.pdf", "FV_-3_.pdf"),
-        ("..", "fallback"),
-        ("", "fallback"),
-        (None, "fallback"),
-        ("a" * 300 + ".pdf", "a" * 196 + ".pdf"),
-    ],
-)
-def test_display_name(name: str | None, shown: str) -> None:
-    assert display_name(name, "fallback") == shown

@@ -23,10 +23,11 @@ from pydantic import SecretStr
 from nex_automat.errors import MailboxError
 from nex_automat.ops.config import MailboxSettings
 from nex_automat.pipeline.intake import Intake, Receipt
-from nex_automat.pipeline.mailbox import TAKEN_KEYWORD, MailboxPoller
+from nex_automat.pipeline.mailbox import TAKEN_KEYWORD, MailboxPoller, PollReport
 from nex_automat.store.db import Database
 from nex_automat.store.documents import Arrival
 from nex_automat.store.models import DocumentSource
+from nex_automat.store.tenants import set_tenant_disabled
 from tests.servers.dovecot import DovecotServer, running_dovecot
 
 from .conftest import MAX_BYTES
@@ -137,6 +138,23 @@ def test_message_with_two_invoices_becomes_two_documents_with_sender_subject_and
     assert server.message_ids("INBOX") == []
     assert server.message_ids("Processed") == ["<20241031.1@dodavatel.sk>"]
     assert poller.last_poll_ok_at is not None and poller.last_error is None
+
+
+def test_a_disabled_tenants_mailbox_is_not_opened_until_it_is_enabled(
+    server: DovecotServer, poller: MailboxPoller, database: Database, tenant: str
+) -> None:
+    server.append(mail(("FV-45.pdf", pdf("45"))))
+    with database.session() as session:
+        set_tenant_disabled(session, tenant, True)
+
+    assert poller.poll_once() == PollReport()
+    assert server.message_ids("INBOX") == ["<20241031.1@dodavatel.sk>"]
+    assert documents(database) == []
+
+    with database.session() as session:
+        set_tenant_disabled(session, tenant, False)
+    assert poller.poll_once().documents == 1
+    assert server.message_ids("Processed") == ["<20241031.1@dodavatel.sk>"]
 
 
 def test_message_without_attachments_is_moved_to_a_new_rejected_folder_and_nothing_received(

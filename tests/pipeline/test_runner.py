@@ -16,6 +16,7 @@ from nex_automat.store.files import DocumentFiles, sha256_hex
 from nex_automat.store.jobs import JobQueue
 from nex_automat.store.models import DocumentState, InvoiceStatus, Job, JobState
 from nex_automat.store.sqltypes import utcnow
+from tests.extract.scans import degrade_pdf_page
 
 from .documents import (
     GARBAGE_PDF,
@@ -302,3 +303,30 @@ def test_copies_of_one_invoice_processed_side_by_side_leave_one_original(
     assert statuses == ["duplicate"] * 5 + ["new"]
     [original] = [i for i in invoices(database) if i.status is InvoiceStatus.NEW]
     assert {i.duplicate_of for i in invoices(database) if i.id != original.id} == {original.id}
+
+
+def test_a_job_not_finished_when_the_runner_stops_is_queued_again_at_once(
+    database: Database,
+    intake: Intake,
+    queue: JobQueue,
+    processor: DocumentProcessor,
+    *,
+    files: DocumentFiles,
+    tenant: str,
+) -> None:
+    scan = degrade_pdf_page(invoice_pdf(4), 0, seed=3)
+    intake.receive(tenant, scan, arrival())
+    runner = make_runner(database, files, queue, processor, workers=1)
+    runner.start()
+    try:
+        wait_until(lambda: jobs(database)[0].state == JobState.RUNNING, timeout=20)
+    finally:
+        runner.stop(timeout=0)
+
+    [job] = jobs(database)
+    assert (job.state, job.locked_by, job.attempts) == (JobState.QUEUED, None, 1)
+    wait_until(lambda: not runner.running, timeout=120)
+    [job] = jobs(database)
+    assert job.state == JobState.DONE, "the worker still finished what it had in hand"
+    assert len(invoices(database)) == 1
+    assert run_pending(queue, processor) == 0

@@ -92,6 +92,92 @@ def test_fail_with_retry_queues_the_job_again_for_later(
     assert again is not None and again.id == job.id and again.attempts == 2
 
 
+def test_claim_job_takes_that_job_only_while_it_is_queued_and_due(
+    database: Database, tenants: tuple[str, str]
+) -> None:
+    queue = JobQueue(database)
+    document_id = _document(database)
+    job = queue.enqueue(tenant_id="acme", document_id=document_id, kind="process")
+    later = queue.enqueue(
+        tenant_id="acme",
+        document_id=document_id,
+        kind="process",
+        run_after=utcnow() + timedelta(hours=1),
+    )
+    claimed = queue.claim_job(job.id, "worker-1")
+    assert claimed is not None
+    assert (claimed.id, claimed.state, claimed.locked_by, claimed.attempts) == (
+        job.id,
+        JobState.RUNNING,
+        "worker-1",
+        1,
+    )
+    assert queue.claim_job(job.id, "worker-2") is None
+    assert queue.claim_job(later.id, "worker-2") is None
+    queue.complete(job.id)
+    assert queue.claim_job(job.id, "worker-2") is None
+
+
+def test_due_lists_queued_due_jobs_most_urgent_first(
+    database: Database, tenants: tuple[str, str]
+) -> None:
+    queue = JobQueue(database)
+    document_id = _document(database)
+    bulk = queue.enqueue(tenant_id="acme", document_id=document_id, kind="process")
+    upload = queue.enqueue(tenant_id="acme", document_id=document_id, kind="process", priority=10)
+    queue.enqueue(
+        tenant_id="acme",
+        document_id=document_id,
+        kind="process",
+        run_after=utcnow() + timedelta(hours=1),
+    )
+    running = queue.enqueue(tenant_id="acme", document_id=document_id, kind="process")
+    assert queue.claim_job(running.id, "w") is not None
+    due = queue.due(10)
+    assert [(row.id, row.document_id, row.priority) for row in due] == [
+        (upload.id, document_id, 10),
+        (bulk.id, document_id, 0),
+    ]
+    assert [row.id for row in queue.due(1)] == [upload.id]
+
+
+def test_running_since_lists_the_jobs_running_longer_than_given(
+    database: Database, tenants: tuple[str, str]
+) -> None:
+    queue = JobQueue(database)
+    document_id = _document(database)
+    old = queue.enqueue(tenant_id="acme", document_id=document_id, kind="process")
+    new = queue.enqueue(tenant_id="acme", document_id=document_id, kind="process")
+    queue.enqueue(tenant_id="acme", document_id=document_id, kind="process")
+    queue.claim_job(old.id, "w")
+    queue.claim_job(new.id, "w")
+    with database.session() as session:
+        session.execute(
+            update(Job).where(Job.id == old.id).values(locked_at=utcnow() - timedelta(minutes=30))
+        )
+    assert queue.running_since(timedelta(minutes=10)) == [old.id]
+    assert sorted(queue.running_since(timedelta(0))) == sorted([old.id, new.id])
+
+
+def test_requeue_puts_back_a_running_job_and_nothing_else(
+    database: Database, tenants: tuple[str, str]
+) -> None:
+    queue = JobQueue(database)
+    document_id = _document(database)
+    running = queue.enqueue(tenant_id="acme", document_id=document_id, kind="process")
+    done = queue.enqueue(tenant_id="acme", document_id=document_id, kind="process")
+    queue.claim_job(running.id, "lost-worker")
+    queue.claim_job(done.id, "w")
+    queue.complete(done.id)
+    assert queue.requeue(running.id) is True
+    assert queue.requeue(done.id) is False
+    requeued = queue.get(running.id)
+    assert requeued is not None
+    assert (requeued.state, requeued.locked_by) == (JobState.QUEUED, None)
+    finished = queue.get(done.id)
+    assert finished is not None and finished.state is JobState.DONE
+
+
 def test_requeue_stale_puts_back_only_jobs_running_too_long(
     database: Database, tenants: tuple[str, str]
 ) -> None:

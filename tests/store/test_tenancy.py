@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, event, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from nex_automat.store.db import Database
 from nex_automat.store.documents import get_document
 from nex_automat.store.invoices import get_invoice, save_invoice
-from nex_automat.store.models import Document, InvoiceLine, InvoiceRecord, Tenant
+from nex_automat.store.models import (
+    Barcode,
+    Base,
+    Document,
+    InvoiceLine,
+    InvoiceRecord,
+    NotificationState,
+    Product,
+    Tenant,
+    TenantOwned,
+)
 from nex_automat.store.tenancy import CrossTenantWrite, TenantRequired
 
 from .factories import add_pdf, make_result
@@ -131,3 +144,122 @@ def test_tenant_operations_need_a_tenant_session(
 ) -> None:
     with pytest.raises(TenantRequired), database.session() as session:
         add_pdf(session)
+
+
+CROSS_TENANT_TABLES = {
+    "tenants": "the tenants themselves; a tenant session sees only its own",
+    "user_sessions": "looked up by the cookie's hash before the tenant is known",
+    "notification_states": "alerts are looked for across all tenants at once; some concern "
+    "the whole installation (a tenant session sees only its own tenant's)",
+}
+"""Tables deliberately outside tenant scoping, each with the reason."""
+
+
+def _tenant_owned_tables() -> dict[str, type[TenantOwned]]:
+    return {
+        mapper.local_table.name: mapper.class_
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, TenantOwned)
+    }
+
+
+def test_every_table_is_tenant_owned_or_named_as_cross_tenant() -> None:
+    owned = _tenant_owned_tables()
+    for table in Base.metadata.sorted_tables:
+        assert table.name in owned or table.name in CROSS_TENANT_TABLES, table.name
+    for name in owned:
+        column = Base.metadata.tables[name].c.tenant_id
+        assert not column.nullable and {fk.column.table.name for fk in column.foreign_keys} == {
+            "tenants"
+        }, name
+    assert {"products", "export_deliveries", "catalogue_sources", "catalogue_syncs"} <= set(owned)
+
+
+def test_every_tenant_owned_table_is_filtered_on_reading_and_deleting(
+    database: Database, tenants: tuple[str, str]
+) -> None:
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(" ".join(statement.split()))
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        for name, model in _tenant_owned_tables().items():
+            sent.clear()
+            with database.tenant_session("acme") as session:
+                session.execute(select(model)).all()
+                session.execute(delete(model).execution_options(synchronize_session=False))
+            assert len(sent) == 2, name
+            for statement in sent:
+                assert f"WHERE {name}.tenant_id = " in statement, statement
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+
+
+def _barcode_rows(session: Session, owner: str) -> list[dict[str, object]]:
+    product = Product(code="10001", name="Cement")
+    session.add(product)
+    session.flush()
+    return [{"tenant_id": owner, "product_id": product.id, "code": "8586000000011"}]
+
+
+def test_bulk_rows_for_another_tenant_are_refused(
+    database: Database, tenants: tuple[str, str]
+) -> None:
+    with pytest.raises(CrossTenantWrite), database.tenant_session("acme") as session:
+        session.execute(insert(Barcode.__table__), _barcode_rows(session, "globex"))
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Barcode)) == 0
+        assert session.scalar(select(func.count()).select_from(Product)) == 0
+
+
+def test_bulk_updates_on_the_table_touch_only_own_rows(
+    database: Database, tenants: tuple[str, str]
+) -> None:
+    for tenant in tenants:
+        with database.tenant_session(tenant) as session:
+            session.execute(insert(Barcode.__table__), _barcode_rows(session, tenant))
+    table = Barcode.__table__
+    with database.tenant_session("acme") as session:
+        session.execute(table.update().values(primary=True))
+        session.execute(table.delete().where(table.c.primary.is_(False)))
+    with database.session() as session:
+        rows = session.execute(select(Barcode.tenant_id, Barcode.primary)).all()
+    assert sorted(rows) == [("acme", True), ("globex", False)]
+
+
+def test_a_tenant_session_sees_only_its_own_alert_states(
+    database: Database, tenants: tuple[str, str]
+) -> None:
+    with database.session() as session:
+        for key, tenant in (
+            ("low_disk", None),
+            ("failures:acme", "acme"),
+            ("failures:globex", "globex"),
+        ):
+            session.add(NotificationState(key=key, tenant_id=tenant))
+    with database.tenant_session("acme") as session:
+        assert session.scalars(select(NotificationState.key)).all() == ["failures:acme"]
+    with database.session() as session:
+        assert len(session.scalars(select(NotificationState.key)).all()) == 3
+
+
+def test_a_bulk_update_by_primary_key_leaves_another_tenants_row_alone(
+    database: Database, tenants: tuple[str, str]
+) -> None:
+    ids = {}
+    for tenant in tenants:
+        with database.tenant_session(tenant) as session:
+            product = Product(code="10001", name=tenant)
+            session.add(product)
+            session.flush()
+            ids[tenant] = product.id
+    with database.tenant_session("acme") as session:
+        session.execute(
+            update(Product),
+            [{"id": ids["acme"], "name": "renamed"}, {"id": ids["globex"], "name": "renamed"}],
+        )
+    with database.session() as session:
+        names = dict(session.execute(select(Product.tenant_id, Product.name)).all())
+    assert names == {"acme": "renamed", "globex": "globex"}

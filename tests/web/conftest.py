@@ -89,6 +89,8 @@ def process(services: Services) -> Any:
     """Run every queued job now; returns how many ran."""
 
     def run() -> int:
-        return run_pending(services.queue, services.processor, worker_id="tests")
+        return run_pending(
+            services.queue, services.processor, worker_id="tests", handlers=services.runner.handlers
+        )
 
     return run

@@ -99,3 +99,20 @@ def test_a_failed_document_can_be_queued_again(acme: Api, process: object) -> No
     assert acme.get(f"/api/v1/documents/{posted['id']}").json()["status"] == "received"
     assert process() == 1  # type: ignore[operator]
     assert acme.get(f"/api/v1/documents/{posted['id']}").json()["status"] == "failed"
+
+
+def test_a_hostile_file_name_is_kept_only_as_a_plain_name(
+    acme: Api, services: Services, process: object
+) -> None:
+    name = "../../etc/faktúra\u202efdp.exe <b>.pdf"
+    response = acme.post("/api/v1/documents", files={"file": (name, invoice_pdf(2))})
+    (document,) = response.json()["documents"]
+    assert document["filename"] == "faktúra_fdp.exe _b_.pdf"
+    assert callable(process)
+    process()
+    invoice_id = acme.get(f"/api/v1/documents/{document['id']}").json()["invoice_id"]
+    download = acme.get(f"/api/v1/invoices/{invoice_id}/original")
+    assert download.headers["Content-Disposition"] == (
+        'attachment; filename="faktura_fdp.exe _b.pdf"; '
+        "filename*=UTF-8''fakt%C3%BAra_fdp.exe%20_b_.pdf"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nex_automat.web.downloads import ascii_filename, content_disposition, safe_filename
+from nex_automat.web.downloads import ascii_filename, content_disposition, download_filename
 
 
 @pytest.mark.parametrize(
@@ -13,18 +13,18 @@ from nex_automat.web.downloads import ascii_filename, content_disposition, safe_
         ("faktúra.pdf", "faktúra.pdf"),
         ("../../etc/passwd", "passwd.pdf"),
         ("C:\\Users\\x\\FA 1.pdf", "FA 1.pdf"),
-        ('a"b;c\r\nd.pdf', "a_b_cd.pdf"),
+        ('a"b;c\r\nd.pdf', "a_b_c_d.pdf"),
         ("...", "document.pdf"),
         (None, "document.pdf"),
         (".hidden", "hidden.pdf"),
     ],
 )
 def test_a_name_becomes_a_plain_file_name(given: str | None, expected: str) -> None:
-    assert safe_filename(given, "application/pdf") == expected
+    assert download_filename(given, "application/pdf") == expected
 
 
 def test_a_long_name_is_shortened_keeping_its_extension() -> None:
-    name = safe_filename("a" * 400 + ".pdf", "application/pdf")
+    name = download_filename("a" * 400 + ".pdf", "application/pdf")
     assert len(name) <= 150
     assert name.endswith(".pdf")
 

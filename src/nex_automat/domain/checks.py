@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 
 from nex_automat.domain.identifiers import (
@@ -29,6 +29,7 @@ from nex_automat.domain.identifiers import (
 from nex_automat.domain.model import Invoice, InvoiceWarning, Line, Party
 from nex_automat.domain.money import (
     CENT,
+    CHECKING_CONTEXT,
     HALF_CENT,
     HUNDRED,
     half_unit,
@@ -411,5 +412,7 @@ CHECKS: tuple[Check, ...] = (
 
 
 def check_invoice(invoice: Invoice) -> list[InvoiceWarning]:
-    """Every warning the checks find, in the order of :data:`CHECKS`."""
-    return [warning for check in CHECKS for warning in check(invoice)]
+    """Every warning the checks find, in the order of :data:`CHECKS`; computed in
+    :data:`~nex_automat.domain.money.CHECKING_CONTEXT`, so no value can make them raise."""
+    with localcontext(CHECKING_CONTEXT):
+        return [warning for check in CHECKS for warning in check(invoice)]

@@ -8,11 +8,21 @@ derived from what was printed. These helpers keep that arithmetic in one place.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
 HUNDRED = Decimal(100)
+
+CHECKING_CONTEXT = Context(prec=100, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[])
+"""The arithmetic the checks run in, whatever a document printed.
+
+Exact for amounts of up to 50 digits and their products, where the default context
+rounds at 28 digits and would hide a difference in a long misread number. Nothing traps:
+a value beyond any invoice (an exponent of thousands, from a hostile XML file) overflows
+to Infinity or NaN, compares as unequal to everything and is reported as a mismatch
+instead of raising.
+"""
 
 
 def to_cents(value: Decimal) -> Decimal:

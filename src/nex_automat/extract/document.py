@@ -42,6 +42,7 @@ from nex_automat.extract.ocr import (
 from nex_automat.extract.ocr_checks import suggest_corrections
 from nex_automat.extract.ocr_text import code_text
 from nex_automat.extract.pdf import read_pdf
+from nex_automat.extract.pdf_streams import MAX_INFLATED_BYTES
 from nex_automat.extract.result import Extraction, ExtractionResult, Provenance
 from nex_automat.extract.scan import combine_pdf_pages, pages_to_recognise, pdf_page_sources
 from nex_automat.extract.table import read_line_items
@@ -59,6 +60,8 @@ class ExtractOptions:
 
     max_pages: int = DEFAULT_MAX_PAGES
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_inflated_bytes: int = MAX_INFLATED_BYTES
+    """What a PDF's compressed streams may inflate to (decompression bombs)."""
     ocr: OcrSettings = field(default_factory=OcrSettings)
 
 
@@ -115,7 +118,12 @@ def extract_pdf(
 ) -> ExtractionResult:
     """Read a supplier invoice PDF: its attached e-invoice if it has one, else its text."""
     options = options or ExtractOptions()
-    doc = read_pdf(data, max_pages=options.max_pages, max_bytes=options.max_bytes)
+    doc = read_pdf(
+        data,
+        max_pages=options.max_pages,
+        max_bytes=options.max_bytes,
+        max_inflated=options.max_inflated_bytes,
+    )
     attached = find_structured_attachment(data)
     if attached is not None:
         fmt, xml = attached

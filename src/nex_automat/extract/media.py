@@ -53,14 +53,15 @@ def _is_image(media_type: str) -> Callable[[bytes], bool]:
 
 
 SNIFFERS: tuple[tuple[str, Callable[[bytes], bool]], ...] = (
-    (PDF, _is_pdf),
     (ZIP, _is_zip),
+    (PDF, _is_pdf),
     (XML, _is_xml),
     (JPEG, _is_image(JPEG)),
     (PNG, _is_image(PNG)),
     (TIFF, _is_image(TIFF)),
 )
-"""Media types in the order they are tried; a PDF wins over junk that merely starts with ``<``."""
+"""Media types in the order they are tried. A PDF wins over junk that merely starts with
+``<``; a ZIP (whose first entry may be a PDF stored uncompressed) wins over a PDF."""
 
 
 def sniff_media_type(data: bytes) -> str | None:

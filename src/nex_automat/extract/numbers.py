@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from nex_automat.extract.dates import find_dates
 
@@ -276,8 +276,9 @@ def _signed(value: Decimal, sign: str | None) -> Decimal:
 def _without_trailing_zeros(value: Decimal) -> Decimal:
     """``value`` without trailing zeros and never in exponent form ("20", not "2E+1")."""
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+        # Exact for any length, where quantize would need the context's 28 digits.
+        return Decimal(int(value))
+    return value.normalize(Context(prec=len(value.as_tuple().digits)))
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:

@@ -27,6 +27,7 @@ from nex_automat.errors import (
     UnreadableDocument,
 )
 from nex_automat.extract.layout import Page, TextDocument, Word, layout_page
+from nex_automat.extract.pdf_streams import MAX_INFLATED_BYTES, check_stream_sizes
 from nex_automat.pdfium import PDFIUM_LOCK
 
 MAX_PAGES = 300
@@ -120,11 +121,20 @@ _LOAD_ERRORS: dict[int, tuple[type[Exception], str]] = {
 
 
 def read_pdf(
-    data: bytes, *, max_pages: int = MAX_PAGES, max_bytes: int = MAX_BYTES
+    data: bytes,
+    *,
+    max_pages: int = MAX_PAGES,
+    max_bytes: int = MAX_BYTES,
+    max_inflated: int = MAX_INFLATED_BYTES,
 ) -> TextDocument:
-    """Read every page's words, lines and blocks from the bytes of a PDF."""
+    """Read every page's words, lines and blocks from the bytes of a PDF.
+
+    ``max_inflated`` bounds what the PDF's compressed streams may inflate to; it is
+    checked (:mod:`~nex_automat.extract.pdf_streams`) before PDFium decodes anything.
+    """
     data = bytes(data)
     _check_bytes(data, max_bytes)
+    check_stream_sizes(data, max_inflated)
     sha256 = hashlib.sha256(data).hexdigest()
     with PDFIUM_LOCK:
         pages = _read_pages(data, max_pages)

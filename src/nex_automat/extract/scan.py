@@ -9,14 +9,15 @@ code points, "words" of symbols). Those pages are recognised instead, and only t
 from __future__ import annotations
 
 import io
+import math
 import unicodedata
 from collections.abc import Sequence
 from enum import StrEnum
 
 import pypdfium2
 
-from nex_automat.errors import UnreadableDocument
-from nex_automat.extract.images import TARGET_DPI, PageImage
+from nex_automat.errors import ImageTooLarge, UnreadableDocument
+from nex_automat.extract.images import MAX_PIXELS, MIN_DPI, TARGET_DPI, PageImage
 from nex_automat.extract.layout import Page
 from nex_automat.extract.ocr import PageSource
 from nex_automat.pdfium import PDFIUM_LOCK
@@ -77,8 +78,28 @@ def pdf_page_sources(
     return [lambda index=index: render_pdf_page(data, index, dpi=dpi) for index in indexes]
 
 
+def render_dpi(width_points: float, height_points: float, dpi: float = TARGET_DPI) -> float:
+    """The resolution to render a page at: ``dpi``, or less for a page so large that it
+    would exceed :data:`MAX_PIXELS` (a drawing, or a page box made to exhaust memory).
+
+    A page that does not fit even at :data:`MIN_DPI` is no invoice page and is refused
+    before any pixel is allocated.
+    """
+    area = abs(width_points * height_points) / (72 * 72)
+    if area * dpi * dpi <= MAX_PIXELS:
+        return dpi
+    fitting = math.sqrt(MAX_PIXELS / area)
+    if fitting < MIN_DPI:
+        raise ImageTooLarge(
+            f"the page is {width_points:.0f}×{height_points:.0f} points; rendered for OCR at "
+            f"{MIN_DPI} dpi it would exceed {MAX_PIXELS:,} pixels"
+        )
+    return math.floor(fitting * 100) / 100  # down, so the product stays within the limit
+
+
 def render_pdf_page(data: bytes, index: int, *, dpi: float = TARGET_DPI) -> PageImage:
-    """One page as displayed (crop box, /Rotate applied), in grey, at ``dpi``."""
+    """One page as displayed (crop box, /Rotate applied), in grey, at ``dpi`` or at the
+    lower resolution :func:`render_dpi` allows for a very large page."""
     with PDFIUM_LOCK:
         try:
             document = pypdfium2.PdfDocument(data)
@@ -89,6 +110,7 @@ def render_pdf_page(data: bytes, index: int, *, dpi: float = TARGET_DPI) -> Page
         try:
             page = document[index]
             try:
+                dpi = render_dpi(*page.get_size(), dpi)
                 bitmap = page.render(scale=dpi / 72, grayscale=True)
                 image = bitmap.to_pil().convert("L")
                 bitmap.close()

@@ -6,13 +6,27 @@ number is an ``XmlError`` naming the format and the path, never a silent ``None`
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from lxml import etree
 
 from nex_automat.errors import XmlError
 
 Element = etree._Element
+
+_XS_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+"""The lexical form of ``xs:decimal``, which every e-invoice amount, quantity and rate uses."""
+
+
+def xs_decimal(text: str) -> Decimal | None:
+    """The number ``text`` writes as an ``xs:decimal``; ``None`` for anything else.
+
+    Python's ``Decimal`` also reads exponents ("1E+999999"), "NaN", "Infinity",
+    underscores and non-ASCII digits, none of which the schemas allow: a document that
+    uses them is broken or hostile, and its value is refused rather than guessed.
+    """
+    return Decimal(text) if _XS_DECIMAL.fullmatch(text) else None
 
 
 class Navigator:
@@ -41,10 +55,7 @@ class Navigator:
         text = self.text(element, path)
         if text is None:
             return None
-        try:
-            value = Decimal(text)
-        except InvalidOperation as exc:
-            raise XmlError(f"{self.label} element {path} holds {text!r}, not a number") from exc
-        if not value.is_finite():
+        value = xs_decimal(text)
+        if value is None:
             raise XmlError(f"{self.label} element {path} holds {text!r}, not a number")
         return value

@@ -3,7 +3,7 @@
 A spreadsheet here is a :class:`Sheet`: an optional header block (label | value) and
 tables of typed columns. The writers turn it into bytes and know nothing about HTTP or
 the database; labels come from the caller (the UI's catalogues), so the same sheet is
-written in Slovak or English.
+written in Slovak, Czech or English.
 
 **Numbers stay numbers.** Amounts, quantities and rates are written as numeric cells with
 a number format showing exactly the decimal places the ``Decimal`` has (amounts at least
@@ -19,8 +19,8 @@ the exact decimal strings.
 **CSV** follows RFC 4180 (quoted when needed, CRLF line ends) in UTF-8 with a byte order
 mark, so Excel detects the encoding. Excel reads a CSV with the separators of the
 computer's regional settings, so the user's language chooses them (:data:`STYLES`):
-Slovak uses ``;`` between fields and a decimal comma (what Excel with Slovak settings
-expects), English ``,`` and a decimal point. Numbers are never grouped; dates are ISO
+Slovak and Czech use ``;`` between fields and a decimal comma (what Excel with their
+settings expects), English ``,`` and a decimal point. Numbers are never grouped; dates are ISO
 8601, which Excel reads in every locale.
 
 **Formula injection**: text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
@@ -122,6 +122,9 @@ class Style:
 
 STYLES: dict[str, Style] = {
     "sk": Style(
+        delimiter=";", decimal=",", date_format="d.m.yyyy", datetime_format="d.m.yyyy h:mm"
+    ),
+    "cs": Style(
         delimiter=";", decimal=",", date_format="d.m.yyyy", datetime_format="d.m.yyyy h:mm"
     ),
     "en": Style(

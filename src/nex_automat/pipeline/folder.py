@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nex_automat.errors import DocumentError, WatchedFolderUnavailable
+from nex_automat.filenames import safe_filename
 from nex_automat.store.documents import Arrival
 from nex_automat.store.models import DocumentSource
+from nex_automat.store.tenants import accepts_work
 
 if TYPE_CHECKING:
     from nex_automat.ops.config import FolderSettings
@@ -90,6 +92,9 @@ class FolderWatcher:
             stop_event.wait(self.settings.poll_seconds)
 
     def poll_once(self) -> FolderReport:
+        """One pass over the folder; a disabled tenant's files are left where they are."""
+        if not accepts_work(self.intake.db, self.settings.tenant):
+            return FolderReport()
         try:
             report = self._poll()
         except WatchedFolderUnavailable as error:
@@ -157,7 +162,7 @@ class FolderWatcher:
             return None
         arrival = Arrival(
             source=DocumentSource.FOLDER,
-            filename=name,
+            filename=safe_filename(name),
             received_at=datetime.now(UTC),
         )
         try:

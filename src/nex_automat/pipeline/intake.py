@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from nex_automat.errors import DocumentTooLarge, EmptyDocument
 from nex_automat.extract.media import require_media_type
 from nex_automat.pipeline.duplicates import original_invoice_id
+from nex_automat.pipeline.events import PipelineEvents
 from nex_automat.pipeline.process import PROCESS_JOB
 from nex_automat.store.db import Database
 from nex_automat.store.documents import (
@@ -30,7 +31,16 @@ from nex_automat.store.documents import (
 )
 from nex_automat.store.files import DocumentFiles
 from nex_automat.store.jobs import JobQueue
-from nex_automat.store.models import DocumentState
+from nex_automat.store.models import DocumentSource, DocumentState
+
+INTERACTIVE_PRIORITY = 10
+"""Uploads: someone is waiting for the answer, so they go before mail, folders and the CLI."""
+BULK_PRIORITY = 0
+
+
+def job_priority(source: DocumentSource) -> int:
+    """How urgent processing a document is, by where it came from."""
+    return INTERACTIVE_PRIORITY if source == DocumentSource.UPLOAD else BULK_PRIORITY
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +69,7 @@ class Intake:
         *,
         max_bytes: int,
         on_queued: Callable[[], None] | None = None,
+        events: PipelineEvents | None = None,
     ) -> None:
         self.db = db
         self.files = files
@@ -66,6 +77,7 @@ class Intake:
         self.max_bytes = max_bytes
         self.on_queued = on_queued
         """Called after a job is committed, so a runner need not wait for its next poll."""
+        self.events = events or PipelineEvents()
 
     def check(self, data: bytes) -> str:
         """The media type of ``data``, or the ``DocumentError`` it is refused with."""
@@ -78,10 +90,11 @@ class Intake:
         return require_media_type(data)
 
     def receive(
-        self, tenant_id: str, data: bytes, arrival: Arrival, *, priority: int = 0
+        self, tenant_id: str, data: bytes, arrival: Arrival, *, priority: int | None = None
     ) -> Receipt:
         """Keep ``data`` for ``tenant_id``; returns only once it is durable and recorded.
 
+        ``priority`` overrides the one :func:`job_priority` gives the arrival's source.
         Raises ``EmptyDocument``, ``DocumentTooLarge`` or ``UnsupportedMediaType`` before
         anything is stored.
         """
@@ -97,27 +110,29 @@ class Intake:
                 set_document_state(
                     session, document, DocumentState.DUPLICATE, duplicate_of=original.id
                 )
-                return Receipt(
+                receipt = Receipt(
                     document_id=document.id,
                     state=str(document.state),
                     duplicate=True,
                     duplicate_of=original.id,
                     invoice_id=original_invoice_id(session, original.id),
                 )
-            self.queue.add(
-                session,
-                tenant_id=tenant_id,
-                document_id=document.id,
-                kind=PROCESS_JOB,
-                priority=priority,
-            )
-            receipt = Receipt(
-                document_id=document.id,
-                state=str(document.state),
-                duplicate=False,
-                duplicate_of=None,
-                invoice_id=None,
-            )
-        if self.on_queued is not None:
+            else:
+                self.queue.add(
+                    session,
+                    tenant_id=tenant_id,
+                    document_id=document.id,
+                    kind=PROCESS_JOB,
+                    priority=job_priority(arrival.source) if priority is None else priority,
+                )
+                receipt = Receipt(
+                    document_id=document.id,
+                    state=str(document.state),
+                    duplicate=False,
+                    duplicate_of=None,
+                    invoice_id=None,
+                )
+        self.events.document_received(arrival.source)
+        if not receipt.duplicate and self.on_queued is not None:
             self.on_queued()
         return receipt

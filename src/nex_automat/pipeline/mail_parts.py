@@ -3,19 +3,16 @@
 Pure: raw message bytes in, documents out; no IMAP, no database. A part is a document when
 its *content* is a PDF, XML or ISDOCX (:func:`nex_automat.extract.media.sniff_media_type`),
 whatever its name or declared type says. A ZIP that is not an ``.isdocx`` is an archive
-of documents and is unpacked here, under limits, because archives are where zip bombs
-and path tricks hide: the entry count, the total unpacked size and the compression ratio
-are bounded, sizes are enforced while reading (headers can lie), archives inside archives
-are not opened, and entry names are reduced to a plain display name that is never used as
-a path.
+of documents and is unpacked here, under the limits of :mod:`nex_automat.formats.archive`,
+because archives are where zip bombs and path tricks hide: the entry count, the total
+unpacked size (shared with the archives inside), the compression ratio and the nesting
+depth are bounded, sizes are enforced while reading (headers can lie), and attachment and
+entry names are reduced by :func:`~nex_automat.filenames.safe_filename`, never used as paths.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import re
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,25 +21,30 @@ from email import policy
 from email.message import Message
 from email.parser import BytesParser
 
+from nex_automat.errors import (
+    DocumentError,
+    EmptyDocument,
+    EncryptedArchive,
+    NestedArchive,
+    UnsupportedMediaType,
+)
 from nex_automat.extract.media import PDF, XML, ZIP, sniff_media_type
+from nex_automat.filenames import safe_filename
+from nex_automat.formats.archive import (
+    ZipLimits,
+    check_declared_size,
+    file_entries,
+    is_encrypted,
+    open_archive,
+    read_entry,
+)
 
 ISDOCX_SUFFIX = ".isdocx"
-MAX_NAME_CHARS = 200
 MAX_MESSAGE_ID_CHARS = 500
-_UNSAFE_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f/\\:]+")
 _BODY_TYPES = frozenset({"text/plain", "text/html"})
 """Message bodies: parts of these types are documents only when named (and not HTML)."""
 _NEVER_DOCUMENTS = frozenset({"text/html"})
-
-
-@dataclass(frozen=True, slots=True)
-class ZipLimits:
-    """Bounds on unpacking one archive attachment."""
-
-    max_entries: int = 100
-    max_total_bytes: int = 100 * 1024 * 1024
-    max_ratio: int = 100
-    """Unpacked size over compressed size, per entry; real invoices stay far below it."""
+NESTED_REASON = "archives inside archives are not unpacked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,8 @@ class DocumentPart:
 class SkippedPart:
     filename: str
     reason: str
+    code: str = UnsupportedMediaType.code
+    """The stable code of why: the archive error's, or that the part is no document."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +109,10 @@ def document_parts(
     for index, part in enumerate(message.walk(), start=1):
         if part.is_multipart() or not _is_attachment(part):
             continue
-        name = display_name(_part_filename(part), f"attachment-{index}")
+        name = safe_filename(_part_filename(part), f"attachment-{index}")
         data = part.get_payload(decode=True)
         if not isinstance(data, bytes) or not data:
-            skipped.append(SkippedPart(name, "empty attachment"))
+            skipped.append(SkippedPart(name, "empty attachment", EmptyDocument.code))
             continue
         found, refused = _documents_in(name, data, limits)
         documents.extend(found)
@@ -139,64 +143,51 @@ def _documents_in(
 def unpack_archive(
     name: str, data: bytes, limits: ZipLimits
 ) -> tuple[list[DocumentPart], list[SkippedPart]]:
-    """The documents inside a ZIP attachment; nothing at all when the archive breaks a limit."""
+    """The documents inside a ZIP attachment; nothing at all when the archive breaks a limit
+    or is damaged (its one skipped part then carries the error's code)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return _unpack(name, archive, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
-        return [], [SkippedPart(name, f"damaged ZIP archive: {error}")]
-    except _LimitExceeded as error:
-        return [], [SkippedPart(name, str(error))]
+        return _unpack(name, data, limits, _Budget(limits.max_total_bytes), depth=1)
+    except DocumentError as error:
+        return [], [SkippedPart(name, error.message, error.code)]
 
 
-class _LimitExceeded(Exception):
-    pass
+@dataclass(slots=True)
+class _Budget:
+    """Bytes still allowed to unpack, shared by an archive and the archives inside it."""
+
+    left: int
 
 
 def _unpack(
-    name: str, archive: zipfile.ZipFile, limits: ZipLimits
+    name: str, data: bytes, limits: ZipLimits, budget: _Budget, *, depth: int
 ) -> tuple[list[DocumentPart], list[SkippedPart]]:
-    entries = [entry for entry in archive.infolist() if not entry.is_dir()]
-    if len(entries) > limits.max_entries:
-        raise _LimitExceeded(f"ZIP archive has {len(entries)} files, over {limits.max_entries}")
-    declared = sum(entry.file_size for entry in entries)
-    if declared > limits.max_total_bytes:
-        raise _LimitExceeded(f"ZIP archive unpacks to {declared} bytes")
     documents: list[DocumentPart] = []
     skipped: list[SkippedPart] = []
-    unpacked = 0
-    for position, entry in enumerate(entries, start=1):
-        entry_name = display_name(_entry_name(entry), f"{name}-{position}")
-        label = f"{name}: {entry_name}"
-        if entry.flag_bits & 0x1:
-            skipped.append(SkippedPart(label, "encrypted ZIP entry"))
-            continue
-        if entry.file_size > limits.max_ratio * max(entry.compress_size, 1):
-            raise _LimitExceeded(f"ZIP entry {entry_name!r} is compressed suspiciously well")
-        content = _read_entry(archive, entry, limits.max_total_bytes - unpacked)
-        unpacked += len(content)
-        media_type = sniff_media_type(content)
-        if media_type == ZIP:
-            skipped.append(SkippedPart(label, "archives inside archives are not unpacked"))
-        elif media_type is None or not content:
-            skipped.append(SkippedPart(label, "not a PDF or XML"))
-        else:
-            documents.append(DocumentPart(entry_name, content))
+    with open_archive(data) as archive:
+        entries = file_entries(archive, limits)
+        check_declared_size(entries, limits)
+        for position, entry in enumerate(entries, start=1):
+            entry_name = safe_filename(_entry_name(entry), f"{name}-{position}")
+            label = f"{name}: {entry_name}"
+            if is_encrypted(entry):
+                skipped.append(SkippedPart(label, "encrypted ZIP entry", EncryptedArchive.code))
+                continue
+            content = read_entry(archive, entry, max_bytes=budget.left, max_ratio=limits.max_ratio)
+            budget.left -= len(content)
+            media_type = sniff_media_type(content)
+            if media_type == ZIP and entry_name.lower().endswith(ISDOCX_SUFFIX):
+                documents.append(DocumentPart(entry_name, content))
+            elif media_type == ZIP and depth < limits.max_depth:
+                found, refused = _unpack(label, content, limits, budget, depth=depth + 1)
+                documents.extend(found)
+                skipped.extend(refused)
+            elif media_type == ZIP:
+                skipped.append(SkippedPart(label, NESTED_REASON, NestedArchive.code))
+            elif media_type not in (PDF, XML):
+                skipped.append(SkippedPart(label, "not a PDF or XML", UnsupportedMediaType.code))
+            else:
+                documents.append(DocumentPart(entry_name, content))
     return documents, skipped
-
-
-def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, budget: int) -> bytes:
-    cap = min(entry.file_size, budget)
-    try:
-        with archive.open(entry) as stream:
-            content = stream.read(cap + 1)
-    except NotImplementedError as error:
-        raise _LimitExceeded(f"ZIP entry uses an unknown compression: {error}") from None
-    except RuntimeError as error:
-        raise _LimitExceeded(f"ZIP entry cannot be read: {error}") from None
-    if len(content) > cap:
-        raise _LimitExceeded("ZIP archive unpacks to more than its limit")
-    return content
 
 
 def _entry_name(entry: zipfile.ZipInfo) -> str:
@@ -212,23 +203,6 @@ def _entry_name(entry: zipfile.ZipInfo) -> str:
         except UnicodeDecodeError:
             continue
     return name
-
-
-def display_name(name: str | None, fallback: str) -> str:
-    """A file name fit for display and records: last path component, no control or
-    separator characters, NFC, bounded length. It names; it never locates."""
-    if not name:
-        return fallback
-    last = re.split(r"[/\\]", name)[-1]
-    clean = _UNSAFE_NAME_CHARS.sub("_", unicodedata.normalize("NFC", last)).strip(" .")
-    if not clean:
-        return fallback
-    if len(clean) <= MAX_NAME_CHARS:
-        return clean
-    stem, dot, suffix = clean.rpartition(".")
-    if dot and len(suffix) <= 10:
-        return f"{stem[: MAX_NAME_CHARS - len(suffix) - 1]}.{suffix}"
-    return clean[:MAX_NAME_CHARS]
 
 
 def _part_filename(part: Message) -> str | None:

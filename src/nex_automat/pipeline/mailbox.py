@@ -15,7 +15,8 @@ more, never that an attachment is lost.
 A server that is down costs nothing but time: :meth:`MailboxPoller.run` retries with
 exponential backoff (capped), logs each failure with the mailbox's name, and never lets
 an error end its thread. :attr:`MailboxPoller.last_poll_ok_at` and
-:attr:`MailboxPoller.last_error` tell readiness checks and metrics how the mailbox fares.
+:attr:`MailboxPoller.last_error` (with :attr:`~MailboxPoller.poll_errors`, the count of failed
+polls) tell readiness checks and metrics how the mailbox fares.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from imap_tools import (
     ImapToolsError,
     MailBox,
     MailboxFlagError,
+    MailboxFolderSelectError,
     MailboxLoginError,
     MailBoxStartTls,
     MailBoxUnencrypted,
@@ -53,6 +55,7 @@ from nex_automat.pipeline.mail_parts import MailContent, ZipLimits, read_mail, s
 from nex_automat.store.documents import Arrival, find_documents_by_message_id
 from nex_automat.store.files import sha256_hex
 from nex_automat.store.models import DocumentSource
+from nex_automat.store.tenants import accepts_work
 
 if TYPE_CHECKING:
     from nex_automat.ops.config import MailboxSettings
@@ -174,6 +177,10 @@ class MailboxPoller:
         """The last failed poll's error (``code: message``); cleared by a good poll."""
         self.last_error_at: datetime | None = None
         self.consecutive_failures = 0
+        self.poll_errors = 0
+        """Failed polls since the poller was made, for metrics."""
+        self.created_at = datetime.now(UTC)
+        """Before its first good poll, a mailbox's silence is measured from here."""
 
     @property
     def name(self) -> str:
@@ -222,19 +229,16 @@ class MailboxPoller:
 
     def poll_once(self) -> PollReport:
         """One poll; raises :class:`MailboxError` (recorded in :attr:`last_error`) when the
-        server cannot be used, and whatever intake raises besides refusing a document."""
+        server cannot be used, and whatever intake raises besides refusing a document.
+
+        A disabled tenant's mailbox is not opened at all: the poll reports nothing."""
+        if not accepts_work(self.db, self.settings.tenant):
+            return PollReport()
         tally = _Tally()
         try:
             self._poll(tally)
-        except MailboxLoginError as error:
-            message = f"mailbox {self.name}: login refused: {error}"
-            raise self._failed(MailboxLoginFailed(message)) from error
-        except _CONNECTION_ERRORS as error:
-            message = f"mailbox {self.name}: {_describe(error)}"
-            raise self._failed(MailboxUnavailable(message)) from error
-        except _SERVER_ERRORS as error:
-            message = f"mailbox {self.name}: the server refused: {_describe(error)}"
-            raise self._failed(MailboxError(message)) from error
+        except (*_CONNECTION_ERRORS, *_SERVER_ERRORS) as error:
+            raise self._failed(_mailbox_error(self.name, error)) from error
         except NexError as error:
             self._failed(error)
             raise
@@ -250,6 +254,7 @@ class MailboxPoller:
         self.last_error = f"{error.code}: {error.message}"
         self.last_error_at = datetime.now(UTC)
         self.consecutive_failures += 1
+        self.poll_errors += 1
         return error
 
     # ------------------------------------------------------------------------- one poll
@@ -362,6 +367,32 @@ class MailboxPoller:
             if not mailbox.folder.exists(target):
                 mailbox.folder.create(target)
             mailbox.move(uid, target)
+
+
+def check_mailbox(settings: MailboxSettings) -> None:
+    """Log in and open the folder, taking nothing; raises :class:`MailboxError` saying what
+    failed (``nex-automat doctor``)."""
+    try:
+        mailbox = CONNECTORS[settings.security](settings)
+        try:
+            mailbox.login(settings.user, settings.secret(), initial_folder=None)
+            mailbox.folder.set(settings.folder)
+        finally:
+            _logout_quietly(mailbox)
+    except MailboxFolderSelectError as error:
+        message = f"mailbox {settings.name}: no folder {settings.folder!r}; correct its folder"
+        raise MailboxError(message) from error
+    except (*_CONNECTION_ERRORS, *_SERVER_ERRORS) as error:
+        raise _mailbox_error(settings.name, error) from error
+
+
+def _mailbox_error(name: str, error: BaseException) -> MailboxError:
+    """What a connection or server error means for the mailbox ``name``."""
+    if isinstance(error, MailboxLoginError):
+        return MailboxLoginFailed(f"mailbox {name}: login refused: {error}")
+    if isinstance(error, _CONNECTION_ERRORS):
+        return MailboxUnavailable(f"mailbox {name}: {_describe(error)}")
+    return MailboxError(f"mailbox {name}: the server refused: {_describe(error)}")
 
 
 def _aware(moment: datetime | None) -> datetime:

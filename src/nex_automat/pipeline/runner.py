@@ -7,10 +7,15 @@ database or disk briefly unavailable): the job fails with ``internal_error`` and
 again after a growing delay, up to :attr:`RetryPolicy.max_attempts`; after that the
 document is marked failed with ``internal_error``. Nothing a job does can stop a worker.
 
+Jobs of other kinds (``handover``, the ERP hand-over) run the :data:`JobHandler` given
+for their kind; one that raises is queued again the same way, and fails for good after
+the last attempt.
+
 :class:`InProcessRunner` is the embedded engine: one per database. On start it takes
 every job still marked running as orphaned by a crash and queues it again, which is safe
-because processing is idempotent. It sits behind :class:`JobRunner`, so a distributed
-engine (procrastinate on PostgreSQL) can replace it.
+because processing is idempotent. It sits behind :class:`JobRunner`; the distributed
+engine (procrastinate on PostgreSQL, :mod:`nex_automat.pipeline.workers`) runs the same
+:func:`run_job` in ``nex-automat worker`` processes instead.
 """
 
 from __future__ import annotations
@@ -20,11 +25,12 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
+from nex_automat.logcontext import log_context
 from nex_automat.pipeline.process import PROCESS_JOB, DocumentProcessor
 from nex_automat.store.db import Database
 from nex_automat.store.files import DocumentFiles
@@ -63,10 +69,35 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def run_job(queue: JobQueue, processor: DocumentProcessor, job: Job, policy: RetryPolicy) -> None:
+JobHandler = Callable[[Job], None]
+"""The work of a job kind other than processing (the ERP hand-over), given the job."""
+
+
+def run_job(
+    queue: JobQueue,
+    processor: DocumentProcessor,
+    job: Job,
+    policy: RetryPolicy,
+    handlers: Mapping[str, JobHandler] | None = None,
+) -> None:
     """Run one claimed job and record how it ended in the queue (and on the document)."""
+    with log_context(document_id=job.document_id, tenant=job.tenant_id):
+        _run_job(queue, processor, job, policy, handlers or {})
+
+
+def _run_job(
+    queue: JobQueue,
+    processor: DocumentProcessor,
+    job: Job,
+    policy: RetryPolicy,
+    handlers: Mapping[str, JobHandler],
+) -> None:
     if job.kind != PROCESS_JOB:
-        queue.fail(job.id, f"unknown job kind {job.kind!r}")
+        handler = handlers.get(job.kind)
+        if handler is None:
+            queue.fail(job.id, f"unknown job kind {job.kind!r}")
+        else:
+            _run_handler(queue, handler, job, policy)
         return
     if job.attempts > policy.max_attempts:
         _give_up(queue, processor, job, f"gave up after {policy.max_attempts} attempts")
@@ -97,6 +128,19 @@ def _give_up(queue: JobQueue, processor: DocumentProcessor, job: Job, message: s
     processor.record_failure(job.document_id, INTERNAL_ERROR, message)
 
 
+def _run_handler(queue: JobQueue, handler: JobHandler, job: Job, policy: RetryPolicy) -> None:
+    """A handler that raises is a bug or an outage: its job is tried again like processing."""
+    try:
+        handler(job)
+    except Exception as error:
+        log.exception("job %s (%s) broke", job.id, job.kind)
+        last = job.attempts >= policy.max_attempts
+        retry_at = None if last else utcnow() + policy.delay(job.attempts)
+        queue.fail(job.id, f"{INTERNAL_ERROR}: {_describe(error)}", retry_at=retry_at)
+        return
+    queue.complete(job.id)
+
+
 def run_pending(
     queue: JobQueue,
     processor: DocumentProcessor,
@@ -104,6 +148,7 @@ def run_pending(
     worker_id: str = "cli",
     policy: RetryPolicy | None = None,
     on_done: Callable[[], None] | None = None,
+    handlers: Mapping[str, JobHandler] | None = None,
 ) -> int:
     """Run every job that is due, in the calling thread; returns how many ran.
 
@@ -113,7 +158,7 @@ def run_pending(
     policy = policy or RetryPolicy()
     count = 0
     while (job := queue.claim(worker_id)) is not None:
-        run_job(queue, processor, job, policy)
+        run_job(queue, processor, job, policy, handlers)
         count += 1
         if on_done is not None:
             on_done()
@@ -133,17 +178,22 @@ class InProcessRunner:
         workers: int = 2,
         poll_seconds: float = 1.0,
         policy: RetryPolicy | None = None,
+        handlers: Mapping[str, JobHandler] | None = None,
     ) -> None:
         self.db = db
         self.files = files
         self.queue = queue
         self.processor = processor
+        self.handlers = dict(handlers or {})
         self.workers = workers
         self.poll_seconds = poll_seconds
         self.policy = policy or RetryPolicy()
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._in_hand: dict[str, int] = {}
+        """Worker id → the job it is running, so a stop can queue unfinished ones again."""
+        self._in_hand_lock = threading.Lock()
 
     @property
     def running(self) -> bool:
@@ -173,15 +223,32 @@ class InProcessRunner:
     def stop(self, timeout: float = 10) -> None:
         """Stop claiming; wait up to ``timeout`` seconds for the jobs in hand to finish.
 
-        Jobs still queued stay queued for the next start; a job not finished in time is
-        left running and queued again then.
+        Jobs still queued stay queued. A job not finished in time is queued again at once,
+        so that any runner can take it; should its worker still finish it, the job simply
+        ends done (processing is idempotent). Stopping again does nothing: the time to
+        finish was given once.
         """
+        if self._stopping.is_set():
+            return
         self._stopping.set()
         self._wakeup.set()
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(deadline - time.monotonic(), 0))
         self._threads = [thread for thread in self._threads if thread.is_alive()]
+        self._release_unfinished()
+
+    def _release_unfinished(self) -> None:
+        with self._in_hand_lock:
+            unfinished = dict(self._in_hand)
+        for worker_id, job_id in unfinished.items():
+            try:
+                released = self.queue.release(job_id, worker_id)
+            except Exception:
+                log.exception("job %s could not be queued again; the next start will", job_id)
+                continue
+            if released:
+                log.warning("job %s was not finished in time and is queued again", job_id)
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -199,7 +266,13 @@ class InProcessRunner:
             job = self.queue.claim(worker_id)
             if job is None:
                 return False
-            run_job(self.queue, self.processor, job, self.policy)
+            with self._in_hand_lock:
+                self._in_hand[worker_id] = job.id
+            try:
+                run_job(self.queue, self.processor, job, self.policy, self.handlers)
+            finally:
+                with self._in_hand_lock:
+                    self._in_hand.pop(worker_id, None)
         except Exception:
             log.exception("worker %s could not claim or record a job", worker_id)
             return False

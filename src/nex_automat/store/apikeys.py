@@ -17,18 +17,14 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nex_automat.errors import NexError
 from nex_automat.store.models import ApiKey, Tenant
 from nex_automat.store.sqltypes import utcnow
+from nex_automat.store.tenants import UnknownTenant
 
 KEY_PREFIX = "nex_"
 PREFIX_LENGTH = len(KEY_PREFIX) + 8
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 """``last_used_at`` is refreshed at most this often, so busy clients do not write per call."""
-
-
-class UnknownTenant(NexError):
-    code = "unknown_tenant"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,12 +21,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from nex_automat.store import tenancy
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+MIGRATIONS = "nex_automat.store:migrations"
 _MIGRATION_LOCK_ID = 7_466_581_201
 """PostgreSQL advisory lock held while migrating, so two starting processes take turns."""
 
@@ -69,10 +71,36 @@ def _create_engine(url: str) -> Engine:
     return create_engine(parsed, pool_pre_ping=True)
 
 
+@contextmanager
+def _transactional_ddl(connection: Connection) -> Iterator[None]:
+    """Let the upgrade's transaction hold DDL on SQLite too, as it does on PostgreSQL.
+
+    Python's sqlite3 begins a transaction only before INSERT, UPDATE and DELETE, so a
+    ``CREATE TABLE`` outside one is committed on the spot and a migration failing half-way
+    would leave half a schema. With the driver's own handling off, the upgrade says
+    ``BEGIN`` itself and everything up to the commit can be rolled back.
+    """
+    if connection.dialect.name != "sqlite":
+        with connection.begin():
+            yield
+        return
+    driver = connection.connection.driver_connection
+    previous = driver.isolation_level
+    driver.isolation_level = None
+    try:
+        with connection.begin():
+            connection.exec_driver_sql("BEGIN")
+            yield
+    finally:
+        driver.isolation_level = previous
+
+
 @dataclass(frozen=True)
 class Database:
     engine: Engine
     sessions: sessionmaker[StoreSession]
+    migrations: str = MIGRATIONS
+    """Where the Alembic scripts are; another place only to test the migration machinery."""
 
     @property
     def dialect(self) -> str:
@@ -92,13 +120,16 @@ class Database:
             yield session
 
     def upgrade(self, revision: str = "head") -> None:
-        """Bring the schema to ``revision``; a no-op when it is already there."""
-        with self.engine.begin() as connection:
+        """Bring the schema to ``revision``; a no-op when it is already there.
+
+        All steps run in one transaction: when one fails, the schema stays as it was.
+        """
+        with self.engine.connect() as connection, _transactional_ddl(connection):
             if self.dialect == "postgresql":
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID}
                 )
-            config = alembic_config()
+            config = alembic_config(self.migrations)
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
 
@@ -107,20 +138,28 @@ class Database:
             return MigrationContext.configure(connection).get_current_revision()
 
     def head_revision(self) -> str | None:
-        return ScriptDirectory.from_config(alembic_config()).get_current_head()
+        return ScriptDirectory.from_config(alembic_config(self.migrations)).get_current_head()
+
+    def knows_revision(self, revision: str) -> bool:
+        """Whether ``revision`` is one of this version's migrations (not a newer one's)."""
+        scripts = ScriptDirectory.from_config(alembic_config(self.migrations))
+        try:
+            return scripts.get_revision(revision) is not None
+        except CommandError:
+            return False
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def alembic_config() -> Config:
+def alembic_config(migrations: str = MIGRATIONS) -> Config:
     config = Config()
-    config.set_main_option("script_location", "nex_automat.store:migrations")
+    config.set_main_option("script_location", migrations)
     return config
 
 
-def open_database(url: str) -> Database:
+def open_database(url: str, *, migrations: str = MIGRATIONS) -> Database:
     """Connect to ``url``; call :meth:`Database.upgrade` before first use."""
     engine = _create_engine(url)
     sessions = sessionmaker(engine, class_=StoreSession, expire_on_commit=False)
-    return Database(engine=engine, sessions=sessions)
+    return Database(engine=engine, sessions=sessions, migrations=migrations)

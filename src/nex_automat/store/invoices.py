@@ -407,6 +407,11 @@ def _line_value(line: InvoiceLine, name: str) -> Any:
     return Decimal(value)
 
 
+def line_value(line: InvoiceLine, name: str) -> Any:
+    """A line field (``quantity``, ``seller_code``, …), the reviewer's value first."""
+    return _line_value(line, name)
+
+
 def invoice_to_domain(record: InvoiceRecord, *, edited: bool = True) -> Invoice:
     """The domain invoice; with ``edited`` a reviewer's edits replace extracted values.
 

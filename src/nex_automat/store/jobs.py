@@ -10,14 +10,54 @@ another claim. Jobs left ``running`` by a crashed process are put back by
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from nex_automat.store.db import Database
-from nex_automat.store.models import Job, JobState
+from nex_automat.store.models import Document, Job, JobState
 from nex_automat.store.sqltypes import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class DueJob:
+    """A queued job that may run now, as a distributed worker needs it to hand it on."""
+
+    id: int
+    document_id: str
+    priority: int
+
+
+@dataclass(frozen=True, slots=True)
+class JobListing:
+    """A job as the queue view shows it: with the name of the file it works on."""
+
+    job: Job
+    filename: str | None
+
+
+def list_jobs(
+    session: Session, *, states: Sequence[JobState] = (), limit: int = 200
+) -> list[JobListing]:
+    """The session's tenant's jobs in ``states`` (all when empty), the most urgent first."""
+    query = (
+        select(Job, Document.filename)
+        .join(Document, Document.id == Job.document_id)
+        .order_by(Job.priority.desc(), Job.run_after, Job.id)
+        .limit(limit)
+    )
+    if states:
+        query = query.where(Job.state.in_(states))
+    return [JobListing(job, filename) for job, filename in session.execute(query)]
+
+
+def count_jobs(session: Session) -> dict[JobState, int]:
+    """How many of the session's tenant's jobs are in each state."""
+    rows = session.execute(select(Job.state, func.count()).group_by(Job.state)).all()
+    return {row[0]: row[1] for row in rows}
 
 
 class JobQueue:
@@ -77,9 +117,21 @@ class JobQueue:
             .with_for_update(skip_locked=True)
             .scalar_subquery()
         )
+        return self._take(worker_id, now, Job.id == next_due)
+
+    def claim_job(self, job_id: int, worker_id: str) -> Job | None:
+        """Take job ``job_id`` for ``worker_id`` if it is queued and due, else ``None``.
+
+        One conditional update: of two workers given the same job, only one gets it.
+        """
+        now = utcnow()
+        return self._take(worker_id, now, Job.id == job_id, Job.run_after <= now)
+
+    def _take(self, worker_id: str, now: datetime, *which: ColumnElement[bool]) -> Job | None:
+        """Mark the queued job ``which`` selects running for ``worker_id``, in one statement."""
         statement = (
             update(Job)
-            .where(Job.id == next_due, Job.state == JobState.QUEUED)
+            .where(*which, Job.state == JobState.QUEUED)
             .values(
                 state=JobState.RUNNING,
                 locked_by=worker_id,
@@ -92,6 +144,37 @@ class JobQueue:
         )
         with self.db.session() as session:
             return session.scalars(statement).one_or_none()
+
+    def due(self, limit: int) -> list[DueJob]:
+        """Up to ``limit`` queued jobs that may run now, the most urgent first."""
+        statement = (
+            select(Job.id, Job.document_id, Job.priority)
+            .where(Job.state == JobState.QUEUED, Job.run_after <= utcnow())
+            .order_by(Job.priority.desc(), Job.run_after, Job.id)
+            .limit(limit)
+        )
+        with self.db.session() as session:
+            return [DueJob(*row) for row in session.execute(statement)]
+
+    def running_since(self, older_than: timedelta) -> list[int]:
+        """The ids of jobs running for longer than ``older_than``."""
+        statement = select(Job.id).where(
+            Job.state == JobState.RUNNING, Job.locked_at <= utcnow() - older_than
+        )
+        with self.db.session() as session:
+            return list(session.scalars(statement))
+
+    def requeue(self, job_id: int) -> bool:
+        """Queue again job ``job_id`` if it is running: its worker is known to be gone."""
+        now = utcnow()
+        statement = (
+            update(Job)
+            .where(Job.id == job_id, Job.state == JobState.RUNNING)
+            .values(state=JobState.QUEUED, locked_by=None, locked_at=None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        with self.db.session() as session:
+            return bool(session.execute(statement).rowcount)
 
     def complete(self, job_id: int) -> None:
         self._finish(job_id, state=JobState.DONE, error=None, run_after=None)
@@ -112,6 +195,29 @@ class JobQueue:
         )
         with self.db.session() as session:
             return session.execute(statement).rowcount
+
+    def release(self, job_id: int, worker_id: str) -> bool:
+        """Queue again a job ``worker_id`` holds but will not finish (the service is stopping).
+
+        ``False`` when the job is no longer that worker's: it finished meanwhile.
+        """
+        now = utcnow()
+        statement = (
+            update(Job)
+            .where(Job.id == job_id, Job.state == JobState.RUNNING, Job.locked_by == worker_id)
+            .values(state=JobState.QUEUED, locked_by=None, locked_at=None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        with self.db.session() as session:
+            return bool(session.execute(statement).rowcount)
+
+    def oldest_due(self) -> datetime | None:
+        """When the longest-waiting queued job became due; ``None`` when none is due."""
+        statement = select(func.min(Job.run_after)).where(
+            Job.state == JobState.QUEUED, Job.run_after <= utcnow()
+        )
+        with self.db.session() as session:
+            return session.scalar(statement)
 
     def get(self, job_id: int) -> Job | None:
         with self.db.session() as session:

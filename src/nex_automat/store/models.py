@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -270,6 +271,12 @@ class InvoiceRecord(TenantOwned, Base):
     rejected_at: Mapped[datetime | None]
     rejected_reason: Mapped[str | None] = mapped_column(Text)
     exported_at: Mapped[datetime | None]
+    partner_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("partners.id", ondelete="SET NULL"), index=True
+    )
+    """The catalogue partner the supplier was recognised as, or chosen by a reviewer."""
+    supplier_match_method: Mapped[str | None] = mapped_column(String(20))
+    """How the partner was found: ``ico``, ``vat_id``, ``iban``, ``name`` or ``manual``."""
 
     lines: Mapped[list[InvoiceLine]] = relationship(
         back_populates="invoice",
@@ -310,6 +317,23 @@ class InvoiceLine(TenantOwned, Base):
     """Added by a reviewer: all its values are edits, nothing was extracted."""
     deleted: Mapped[bool] = mapped_column(default=False)
     """Deleted by a reviewer: kept with its extracted values, left out of the edited invoice."""
+
+    product_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("products.id", ondelete="SET NULL"), index=True
+    )
+    """The catalogue product the line is matched to (proposed or confirmed)."""
+    match_method: Mapped[str | None] = mapped_column(String(20))
+    """``ean``, ``supplier_code``, ``name``, ``manual`` or ``new_product``; none if unmatched."""
+    match_confidence: Mapped[float | None] = mapped_column(Float)
+    """0..1, how sure the matcher was; a score, not an amount, so a float."""
+    match_alternatives: Mapped[list[Any] | None] = mapped_column(JSON)
+    """Other likely products: ``{product_id, code, name, score}`` each, best first."""
+    match_state: Mapped[str | None] = mapped_column(String(20))
+    """``proposed`` by the matcher, ``confirmed`` by a person, or ``new_product`` to create."""
+    new_product: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The product card to create: ``{name, code, unit, vat_rate, group_id}``."""
+    sale_price: Mapped[Decimal | None]
+    """The sale price (without VAT) set for the line's product when the invoice is received."""
 
     invoice: Mapped[InvoiceRecord] = relationship(back_populates="lines")
 
@@ -471,3 +495,112 @@ class SupplierCode(TenantOwned, Base):
     confirmed_by: Mapped[str | None] = mapped_column(String(200))
     confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
     times_confirmed: Mapped[int] = mapped_column(default=1)
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class ExportDelivery(TenantOwned, Base):
+    """One approved invoice handed to the ERP by one connector in one format.
+
+    A delivery belongs to one approval (``approved_at``): approving the invoice again after
+    a reopen arms it anew, so the ERP gets the corrected documents. ``target`` says where
+    it went (the file names written, or the URL posted to).
+    """
+
+    __tablename__ = "export_deliveries"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "invoice_id", "connector", "format"),
+        Index(None, "invoice_id"),
+        Index(None, "tenant_id", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("invoices.id", ondelete="CASCADE")
+    )
+    connector: Mapped[str] = mapped_column(String(100))
+    format: Mapped[str] = mapped_column(String(16))
+    state: Mapped[DeliveryState] = mapped_column(
+        _enum(DeliveryState), default=DeliveryState.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+    """When a pending delivery is tried next; while one is being tried, when its try lapses."""
+    delivered_at: Mapped[datetime | None]
+    target: Mapped[str | None] = mapped_column(Text)
+    approved_at: Mapped[datetime | None]
+    """The invoice's approval this delivery hands over."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CatalogueSource(TenantOwned, Base):
+    """A named kind of ERP export and the column mapping its files need, kept for next time."""
+
+    __tablename__ = "catalogue_sources"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    """What the source's files list: ``products``, ``barcodes``, ``groups`` or ``partners``."""
+    mapping: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """Field → column header, as the last import from the source read them."""
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CatalogueSync(TenantOwned, Base):
+    """How the last run of one kind of a configured ERP sync went."""
+
+    __tablename__ = "catalogue_syncs"
+    __table_args__ = (UniqueConstraint("tenant_id", "name", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    """The sync's name in the configuration."""
+    kind: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20))
+    """``ok`` (written, perhaps with bad records left out) or ``failed`` (nothing written)."""
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    last_success_at: Mapped[datetime | None]
+    records_read: Mapped[int] = mapped_column(default=0)
+    records_written: Mapped[int] = mapped_column(default=0)
+    records_failed: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class NotificationState(Base):
+    """An alert, or a recurring notice, as last seen: so a restart neither repeats nor forgets.
+
+    ``key`` names what it is about (``low_disk``, ``mailbox:faktury``,
+    ``processing_failures:acme``); ``tenant_id`` is the tenant it concerns, ``None`` for the
+    whole installation. Not tenant-owned: alerts are looked for across all tenants at once,
+    like jobs are claimed.
+    """
+
+    __tablename__ = "notification_states"
+    __table_args__ = (UniqueConstraint("key"), Index(None, "tenant_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    tenant_id: Mapped[str | None] = mapped_column(
+        String(64), ForeignKey("tenants.id", ondelete="CASCADE")
+    )
+    active: Mapped[bool] = mapped_column(default=False)
+    title: Mapped[str | None] = mapped_column(Text)
+    """The last mail's one-line description, repeated in the mail that says it cleared."""
+    since: Mapped[datetime | None]
+    """When it last became active."""
+    notified_at: Mapped[datetime | None]
+    """When mail about it last went out; ``None`` while the first mail is still owed."""
+    cleared_at: Mapped[datetime | None]
+    resolved_pending: Mapped[bool] = mapped_column(default=False)
+    """It cleared, and the mail saying so has not gone out yet."""
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

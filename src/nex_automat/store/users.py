@@ -31,9 +31,10 @@ from sqlalchemy.orm import Session
 from nex_automat.errors import NexError
 from nex_automat.store.models import Role, Tenant, User, UserSession
 from nex_automat.store.sqltypes import utcnow
+from nex_automat.store.tenants import UnknownTenant, tenant_is_active
 
-LANGUAGES: tuple[str, ...] = ("sk", "en")
-"""UI languages, the default first."""
+LANGUAGES: tuple[str, ...] = ("sk", "cs", "en")
+"""UI languages (Slovak, Czech, English), the default first."""
 MIN_PASSWORD_LENGTH = 10
 SEEN_RESOLUTION = timedelta(minutes=1)
 """``last_seen_at`` is refreshed at most this often, so page views do not each write."""
@@ -57,10 +58,6 @@ class WeakPassword(NexError):
 
 class UnsupportedLanguage(NexError):
     code = "unsupported_language"
-
-
-class UnknownTenant(NexError):
-    code = "unknown_tenant"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,16 +135,11 @@ def verify_credentials(session: Session, username: str, password: str) -> User |
         _hasher.verify(_DUMMY_HASH if user is None else user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return None
-    if user is None or user.disabled or _tenant_disabled(session, user.tenant_id):
+    if user is None or user.disabled or not tenant_is_active(session, user.tenant_id):
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
-
-
-def _tenant_disabled(session: Session, tenant_id: str) -> bool:
-    tenant = session.get(Tenant, tenant_id)
-    return tenant is None or tenant.disabled
 
 
 def set_password(session: Session, user: User, password: str) -> None:
@@ -207,7 +199,7 @@ def live_session(session: Session, secret: str) -> tuple[UserSession, User] | No
         record.expires_at <= now
         or user is None
         or user.disabled
-        or _tenant_disabled(session, user.tenant_id)
+        or not tenant_is_active(session, user.tenant_id)
     ):
         session.delete(record)
         session.flush()

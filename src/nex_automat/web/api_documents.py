@@ -11,13 +11,13 @@ from nex_automat.store.invoices import get_invoice_for_document
 from nex_automat.store.models import DocumentSource
 from nex_automat.web.auth import Tenant
 from nex_automat.web.deps import services_of
-from nex_automat.web.errors import ApiError
+from nex_automat.web.errors import API_ERRORS, ApiError, error_responses
 from nex_automat.web.limits import too_large
-from nex_automat.web.receiving import check_document, clip, receive
+from nex_automat.web.receiving import check_document, receive, received_filename
 from nex_automat.web.requeue import requeue, wake_workers
 from nex_automat.web.views import document_json
 
-router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
+router = APIRouter(prefix="/api/v1/documents", tags=["documents"], responses=API_ERRORS)
 
 Files = Annotated[list[UploadFile] | None, File(description="One or more documents")]
 
@@ -45,9 +45,7 @@ def _read(upload: UploadFile, max_bytes: int) -> bytes:
     status_code=201,
     responses={
         200: {"description": "Every file was received before"},
-        401: {"description": "Missing or wrong API key"},
-        413: {"description": "Larger than the upload limit"},
-        415: {"description": "A file is neither a PDF nor an e-invoice XML/ISDOCX"},
+        **error_responses(400, 413, 415),
     },
 )
 def upload_documents(
@@ -61,22 +59,28 @@ def upload_documents(
     if not uploads:
         raise ApiError(422, "invalid_request", "no file: send one or more in the field 'files'")
     max_bytes = services_of(request).settings.upload_max_bytes
-    contents = [(upload.filename, _read(upload, max_bytes)) for upload in uploads]
+    contents = [
+        (received_filename(upload.filename), _read(upload, max_bytes)) for upload in uploads
+    ]
     for name, data in contents:
         try:
             check_document(request, data)
         except ApiError as error:
-            error.extra["filename"] = clip(name)
+            error.extra["filename"] = name
             raise
     answers = []
     for name, data in contents:
-        arrival = Arrival(source=DocumentSource.UPLOAD, filename=clip(name))
-        answers.append({**receive(request, tenant_id, data, arrival), "filename": clip(name)})
+        arrival = Arrival(source=DocumentSource.UPLOAD, filename=name)
+        answers.append({**receive(request, tenant_id, data, arrival), "filename": name})
     response.status_code = 200 if all(a["duplicate"] for a in answers) else 201
     return {"documents": answers}
 
 
-@router.get("/{document_id}", summary="A document: its state, origin and invoice")
+@router.get(
+    "/{document_id}",
+    summary="A document: its state, origin and invoice",
+    responses=error_responses(404),
+)
 def show_document(request: Request, document_id: str, tenant_id: Tenant) -> dict[str, Any]:
     with services_of(request).db.tenant_session(tenant_id) as session:
         document = get_document(session, document_id)
@@ -90,6 +94,7 @@ def show_document(request: Request, document_id: str, tenant_id: Tenant) -> dict
     "/{document_id}/reprocess",
     summary="Process a document again (e.g. a failed one)",
     status_code=202,
+    responses=error_responses(404),
 )
 def reprocess_document(request: Request, document_id: str, tenant_id: Tenant) -> dict[str, Any]:
     with services_of(request).db.tenant_session(tenant_id) as session:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from nex_automat.extract.media import IMAGES, PDF, XML, ZIP
 from nex_automat.pipeline.process import ISDOC_SUFFIX, SEARCHABLE_SUFFIX
 from nex_automat.store.db import StoreSession
 from nex_automat.store.documents import get_document
@@ -17,15 +18,19 @@ from nex_automat.store.models import Document, InvoiceRecord, InvoiceStatus
 from nex_automat.web.auth import Tenant
 from nex_automat.web.deps import services_of
 from nex_automat.web.downloads import download_headers
-from nex_automat.web.errors import ApiError
+from nex_automat.web.errors import API_ERRORS, ApiError, error_responses
 from nex_automat.web.requeue import requeue, wake_workers
 from nex_automat.web.views import invoice_detail_json, invoice_summary_json
 
-router = APIRouter(prefix="/api/v1/invoices", tags=["invoices"])
+router = APIRouter(prefix="/api/v1/invoices", tags=["invoices"], responses=API_ERRORS)
+
+NOT_FOUND = error_responses(404)
 
 MAX_PAGE = 200
 XML_MEDIA_TYPE = "application/xml"
 PDF_MEDIA_TYPE = "application/pdf"
+DOCUMENT_MEDIA_TYPES = sorted({PDF, XML, ZIP, *IMAGES})
+"""What an original document can be (intake decides it by content)."""
 
 
 def not_found(invoice_id: str) -> ApiError:
@@ -46,7 +51,11 @@ def _document(session: StoreSession, record: InvoiceRecord) -> Document:
     return document
 
 
-@router.get("", summary="Invoices, newest first, filtered; page on with `next_cursor`")
+@router.get(
+    "",
+    summary="Invoices, newest first, filtered; page on with `next_cursor`",
+    responses=error_responses(400, e400="`invalid_cursor`: not a cursor this list gave"),
+)
 def list_all(
     *,
     request: Request,
@@ -78,7 +87,11 @@ def list_all(
     return {"items": items, "next_cursor": page.next_cursor}
 
 
-@router.get("/{invoice_id}", summary="One invoice in the contract's shape, with its status")
+@router.get(
+    "/{invoice_id}",
+    summary="One invoice in the contract's shape, with its status",
+    responses=NOT_FOUND,
+)
 def show(request: Request, invoice_id: str, tenant_id: Tenant) -> dict[str, Any]:
     with services_of(request).db.tenant_session(tenant_id) as session:
         return invoice_detail_json(_invoice(session, invoice_id))
@@ -90,7 +103,7 @@ def show(request: Request, invoice_id: str, tenant_id: Tenant) -> dict[str, Any]
     response_class=Response,
     responses={
         200: {"content": {XML_MEDIA_TYPE: {}}},
-        404: {"description": "`not_found`, or `isdoc_not_available` when none was written"},
+        **error_responses(404, e404="`not_found`, or `isdoc_not_available` when none was written"),
     },
 )
 def isdoc(request: Request, invoice_id: str, tenant_id: Tenant) -> Response:
@@ -117,10 +130,11 @@ def isdoc(request: Request, invoice_id: str, tenant_id: Tenant) -> Response:
     response_class=Response,
     responses={
         200: {"content": {PDF_MEDIA_TYPE: {}}},
-        404: {
-            "description": "`not_found`, or `searchable_not_available` when the document was "
-            "not recognised by OCR"
-        },
+        **error_responses(
+            404,
+            e404="`not_found`, or `searchable_not_available` when the document was not "
+            "recognised by OCR",
+        ),
     },
 )
 def searchable(request: Request, invoice_id: str, tenant_id: Tenant) -> Response:
@@ -147,7 +161,10 @@ def searchable(request: Request, invoice_id: str, tenant_id: Tenant) -> Response
     "/{invoice_id}/original",
     summary="The document the invoice was read from, as received",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}, XML_MEDIA_TYPE: {}}}},
+    responses={
+        200: {"content": {media_type: {} for media_type in DOCUMENT_MEDIA_TYPES}},
+        **NOT_FOUND,
+    },
 )
 def original(request: Request, invoice_id: str, tenant_id: Tenant) -> Response:
     services = services_of(request)
@@ -162,6 +179,7 @@ def original(request: Request, invoice_id: str, tenant_id: Tenant) -> Response:
     "/{invoice_id}/reprocess",
     summary="Read the invoice's document again",
     status_code=202,
+    responses=NOT_FOUND,
 )
 def reprocess(request: Request, invoice_id: str, tenant_id: Tenant) -> dict[str, Any]:
     with services_of(request).db.tenant_session(tenant_id) as session:

@@ -2,11 +2,13 @@
 
 The key is checked by :func:`nex_automat.store.apikeys.authenticate` (hash compared in
 constant time). A missing and a wrong key get the same answer, so the answer tells an
-attacker nothing about which keys exist.
+attacker nothing about which keys exist. A live key's requests are then paced by its
+token bucket (:mod:`nex_automat.web.rate_limits`): beyond it, ``429`` with ``Retry-After``.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -15,6 +17,7 @@ from fastapi.security import APIKeyHeader
 from nex_automat.store.apikeys import authenticate
 from nex_automat.web.deps import services_of
 from nex_automat.web.errors import ApiError
+from nex_automat.web.rate_limits import TokenBuckets
 
 API_KEY_HEADER = "X-API-Key"
 
@@ -43,11 +46,29 @@ def current_tenant(
         raise unauthorized()
     with services_of(request).db.session() as session:
         record = authenticate(session, api_key)
-        tenant_id = None if record is None else record.tenant_id
+        tenant_id, key_id = (None, None) if record is None else (record.tenant_id, record.id)
     if tenant_id is None:
         raise unauthorized()
+    wait = rate_limits_of(request).take(f"api-key:{key_id}")
+    if wait is not None:
+        raise too_many_requests(wait)
     request.state.tenant_id = tenant_id
     return tenant_id
+
+
+def rate_limits_of(request: Request) -> TokenBuckets:
+    return request.app.state.api_rate_limits  # type: ignore[no-any-return]
+
+
+def too_many_requests(wait: float) -> ApiError:
+    seconds = max(1, math.ceil(wait))
+    return ApiError(
+        429,
+        "too_many_requests",
+        f"this API key made more requests than its rate allows; retry in {seconds} s",
+        headers={"Retry-After": str(seconds)},
+        retry_after_seconds=seconds,
+    )
 
 
 Tenant = Annotated[str, Depends(current_tenant)]

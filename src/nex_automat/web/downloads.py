@@ -1,17 +1,18 @@
 """File downloads whose name, chosen by a sender, cannot harm the one who saves it.
 
 The name goes into ``Content-Disposition`` twice: an ASCII fallback and the exact
-Unicode name (RFC 6266 / RFC 5987 ``filename*``). Both are reduced to a plain file name:
-no folders, no control characters, no quotes or separators, no leading dots.
+Unicode name (RFC 6266 / RFC 5987 ``filename*``). Both are reduced to a plain file name by
+:func:`nex_automat.filenames.safe_filename`: no folders, no control characters, no quotes
+or separators, no leading dots.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from urllib.parse import quote
 
-MAX_NAME_LENGTH = 150
+from nex_automat.filenames import safe_filename
+
 EXTENSIONS: dict[str, str] = {
     "application/pdf": ".pdf",
     "application/xml": ".xml",
@@ -19,22 +20,11 @@ EXTENSIONS: dict[str, str] = {
 }
 """The extension a nameless (or extensionless) download gets, by media type."""
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;,%]+')
-_SPACES = re.compile(r"\s+")
 
-
-def safe_filename(name: str | None, media_type: str, *, fallback: str = "document") -> str:
-    """A plain file name for ``name``; ``fallback`` plus an extension when nothing is left."""
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = unicodedata.normalize("NFC", base)
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
-    base = _SPACES.sub(" ", _UNSAFE.sub("_", base)).strip(" ._")
-    if len(base) > MAX_NAME_LENGTH:
-        _stem, dot, extension = base.rpartition(".")
-        keep = extension if dot and len(extension) <= 10 else ""
-        base = base[: MAX_NAME_LENGTH - len(keep) - 1].rstrip(" ._") + ("." + keep if keep else "")
-    if not base:
-        base = fallback
+def download_filename(name: str | None, media_type: str, *, fallback: str = "document") -> str:
+    """A plain file name for ``name`` (:func:`~nex_automat.filenames.safe_filename`), with
+    the media type's extension when it has none."""
+    base = safe_filename(name, fallback)
     if "." not in base:
         base += EXTENSIONS.get(media_type, "")
     return base
@@ -56,7 +46,7 @@ def ascii_filename(name: str, *, fallback: str = "document") -> str:
 
 def content_disposition(name: str | None, media_type: str, *, fallback: str = "document") -> str:
     """An ``attachment`` disposition for ``name``, safe whatever the sender called it."""
-    safe = safe_filename(name, media_type, fallback=fallback)
+    safe = download_filename(name, media_type, fallback=fallback)
     plain = ascii_filename(safe, fallback=fallback)
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(safe, safe='')}"
 

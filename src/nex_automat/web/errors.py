@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -42,6 +43,49 @@ class ApiError(StarletteHTTPException):
         self.code = code
         self.message = message
         self.extra = extra
+
+
+class ErrorInfo(BaseModel):
+    """What went wrong: ``code`` for programs (stable), ``message`` for people."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    message: str
+
+
+class ErrorAnswer(BaseModel):
+    """The body of every error answer."""
+
+    error: ErrorInfo
+
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "The request cannot be used as it is (`code` says why)",
+    401: "`unauthorized`: missing or wrong API key",
+    403: "`forbidden`",
+    404: "`not_found`: nothing of that id for this API key's tenant",
+    413: "`too_large`: larger than the upload limit",
+    415: "`unsupported_media_type`: neither a PDF, an e-invoice XML/ISDOCX nor a scan",
+    422: "`invalid_request`: the request does not match this schema (`details` lists where)",
+    429: "`too_many_requests`: over this API key's request rate; retry after `Retry-After` s",
+}
+
+
+def error_responses(*statuses: int, **descriptions: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for error answers, each with the :class:`ErrorAnswer` body;
+    ``descriptions`` (keyed ``e404``) replace the standard text where a route says more."""
+    return {
+        status: {
+            "model": ErrorAnswer,
+            "description": descriptions.get(f"e{status}", ERROR_DESCRIPTIONS[status]),
+        }
+        for status in statuses
+    }
+
+
+API_ERRORS = error_responses(401, 422, 429)
+"""What any route behind an API key can answer besides its success."""
 
 
 NEX_ERRORS: dict[str, tuple[int, str]] = {

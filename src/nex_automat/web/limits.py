@@ -21,6 +21,10 @@ ENVELOPE_BYTES = 64 * 1024
 """Room for what travels with a file: JSON fields, multipart headers and boundaries."""
 
 
+MULTIPART_PATHS = frozenset({"/api/v1/documents", "/admin/catalog/upload"})
+"""Where a file is uploaded as multipart: a document, a catalogue export."""
+
+
 def base64_length(size: int) -> int:
     return 4 * ((size + 2) // 3)
 
@@ -42,7 +46,7 @@ class BodyLimits:
     def for_path(self, method: str, path: str) -> int:
         if method == "POST" and path == "/invoice":
             return self.json_document
-        if method == "POST" and path == "/api/v1/documents":
+        if method == "POST" and path in MULTIPART_PATHS:
             return self.multipart
         return ENVELOPE_BYTES
 

@@ -22,13 +22,13 @@ from nex_automat.store.documents import Arrival
 from nex_automat.store.models import DocumentSource
 from nex_automat.web.auth import Tenant
 from nex_automat.web.deps import services_of
-from nex_automat.web.errors import ApiError
+from nex_automat.web.errors import API_ERRORS, ApiError, error_responses
 from nex_automat.web.limits import base64_length, too_large
-from nex_automat.web.receiving import check_document, clip, receive
+from nex_automat.web.receiving import check_document, clip, receive, received_filename
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(tags=["n8n"])
+router = APIRouter(tags=["n8n"], responses=API_ERRORS)
 
 _WHITESPACE = re.compile(rb"\s+")
 
@@ -104,10 +104,8 @@ def parse_received(value: str | None) -> datetime | None:
     response_model=ReceiptOut,
     responses={
         200: {"description": "Identical bytes were received before: a duplicate"},
-        400: {"description": "`invalid_base64` or `empty_document`"},
-        401: {"description": "Missing or wrong API key"},
-        413: {"description": "Larger than the upload limit"},
-        415: {"description": "Neither a PDF nor an e-invoice XML/ISDOCX"},
+        **error_responses(413, 415),
+        **error_responses(400, e400="`invalid_base64` or `empty_document`"),
     },
 )
 def post_invoice(
@@ -118,7 +116,7 @@ def post_invoice(
     check_document(request, data)
     arrival = Arrival(
         source=DocumentSource.UPLOAD,
-        filename=clip(body.filename),
+        filename=received_filename(body.filename),
         sender=clip(body.from_email),
         subject=clip(body.subject, 2000),
         message_id=clip(body.message_id),

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 
 from nex_automat.errors import DocumentError
+from nex_automat.filenames import safe_filename
 from nex_automat.store.documents import Arrival
 from nex_automat.web.deps import services_of
 from nex_automat.web.errors import api_error_for
@@ -22,6 +23,11 @@ def clip(value: str | None, limit: int = TEXT_COLUMN_LIMIT) -> str | None:
         return None
     value = value.strip()
     return value[:limit] or None
+
+
+def received_filename(name: str | None) -> str | None:
+    """The name a sender gave a file, made harmless (:func:`safe_filename`); ``None`` for none."""
+    return safe_filename(name) if name and name.strip() else None
 
 
 def check_document(request: Request, data: bytes) -> None:

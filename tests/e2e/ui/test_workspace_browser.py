@@ -114,8 +114,11 @@ def test_arrow_keys_move_the_selection_through_the_list(page: Page) -> None:
     expect(rows.nth(1)).to_have_attribute("aria-selected", "false")
 
 
-def test_the_language_switch_turns_the_workspace_english(page: Page) -> None:
+def test_the_language_switch_turns_the_workspace_czech_or_english(page: Page) -> None:
     sign_in(page)
+    page.get_by_role("button", name="CS Česky").click()
+    expect(page.locator("html")).to_have_attribute("lang", "cs")
+    expect(page.get_by_role("link", name=re.compile("Ke kontrole"))).to_be_visible()
     page.get_by_role("button", name="EN English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("link", name=re.compile("Needs review"))).to_be_visible()

@@ -64,6 +64,20 @@ def test_creating_a_user_shows_the_generated_password_once(
     assert ("user", "created", "ada", "approver") in audit(workspace)
 
 
+def test_a_new_user_can_work_in_czech(workspace: Workspace, admin: Browser) -> None:
+    form = admin.get("/admin").text
+    assert re.search(r'<option value="cs"\s*>Česky</option>', form)
+    answer = admin.post_form("/admin/users", {"username": "jana", "language": "cs"})
+    assert answer.status_code == 201
+    assert "<td>Česky</td>" in admin.get("/admin").text
+    with workspace.services.db.session() as session:
+        jana = find_user(session, "jana")
+        assert jana is not None and jana.language == "cs"
+    page = workspace.browser()
+    page.sign_in("jana", shown_secret(answer.text))
+    assert "Ke kontrole" in page.get("/invoices").text
+
+
 def test_a_typed_initial_password_must_be_strong_enough(
     workspace: Workspace, admin: Browser
 ) -> None:

@@ -64,6 +64,28 @@ def test_one_invoice_csv_follows_the_users_language(
     english = signed_in("edith", language="en").get(f"/invoices/{invoice_id}/export.csv")
     assert 'filename="invoice-2024001.csv"' in english.headers["content-disposition"]
     assert table_of(english.content, ",")[0]["Quantity"] == "2.500"
+    czech = signed_in("jana", language="cs").get(f"/invoices/{invoice_id}/export.csv")
+    assert 'filename="faktura-2024001.csv"' in czech.headers["content-disposition"]
+    czech_rows = table_of(czech.content, ";")
+    assert czech_rows[0]["Množství"] == "2,500"
+    assert czech_rows[0]["Číslo faktury"] == "2024001"
+    assert czech_rows[0]["Dodavatel – IČO"] == "36123456"
+
+
+def test_a_czech_reader_gets_the_xlsx_with_czech_labels(
+    workspace: Workspace,
+    signed_in,  # type: ignore[no-untyped-def]
+) -> None:
+    invoice_id = workspace.add_invoice(number="FV/2024/8")
+    answer = signed_in("jana", language="cs").get(f"/invoices/{invoice_id}/export.xlsx")
+    assert 'filename="faktura-FV_2024_8.xlsx"' in answer.headers["content-disposition"]
+    sheet = sheet_of(answer.content)
+    labels = {row[0].value: row[1] for row in sheet.iter_rows(max_col=2) if row[0].value}
+    assert labels["Číslo faktury"].value == "FV/2024/8"
+    assert labels["DUZP"].is_date and labels["Datum splatnosti"].is_date
+    assert labels["Dodavatel – DIČ"].value == "SK2020123456"
+    assert labels["Odběratel – název"].value == "Odberateľ a.s."
+    assert labels["Celkem s DPH"].value == 123
 
 
 def test_another_tenants_invoice_cannot_be_exported(

@@ -1,13 +1,20 @@
-"""Slovak by default, English second: every string translated, numbers and dates per locale."""
+"""Slovak by default, Czech and English beside it: every string translated, numbers and dates
+per locale."""
 
 from __future__ import annotations
 
+import string
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from types import ModuleType
 
 import pytest
 
+from nex_automat.store.models import Role
+from nex_automat.store.users import LANGUAGES
+from nex_automat.web.ui import i18n
 from nex_automat.web.ui.i18n import (
+    AREAS,
     CATALOGUES,
     NBSP,
     Locale,
@@ -21,16 +28,32 @@ from nex_automat.web.ui.i18n import (
 from tests.web.ui.conftest import Workspace
 
 
-def test_both_catalogues_have_the_same_keys() -> None:
-    assert set(CATALOGUES["sk"]) == set(CATALOGUES["en"])
+def _fields(text: str) -> set[str]:
+    return {name for _literal, name, _spec, _conv in string.Formatter().parse(text) if name}
 
 
-def test_placeholders_match_between_languages() -> None:
-    def fields(text: str) -> set[str]:
-        return {part.split("}")[0] for part in text.split("{")[1:]}
+@pytest.mark.parametrize("area", [i18n, *AREAS], ids=lambda area: area.__name__.split(".")[-1])
+@pytest.mark.parametrize("language", ["CS", "EN"])
+def test_every_catalogue_has_the_slovak_keys_and_placeholders_in_each_language(
+    area: ModuleType, language: str
+) -> None:
+    slovak: dict[str, str] = area.SK
+    other: dict[str, str] = getattr(area, language)
+    assert set(other) == set(slovak)
+    for key, text in slovak.items():
+        assert _fields(other[key]) == _fields(text), key
 
-    for key, text in CATALOGUES["sk"].items():
-        assert fields(text) == fields(CATALOGUES["en"][key]), key
+
+def test_every_ui_language_has_a_catalogue_and_a_name_in_each() -> None:
+    assert set(CATALOGUES) == set(LANGUAGES)
+    for catalogue in CATALOGUES.values():
+        assert {f"language.{code}" for code in LANGUAGES} <= set(catalogue)
+
+
+def test_czech_strings_are_not_slovak_ones_left_untranslated() -> None:
+    slovak_only = ("ľ", "ĺ", "ŕ", "ä", "ô")
+    for key, text in CATALOGUES["cs"].items():
+        assert not any(letter in text.lower() for letter in slovak_only), (key, text)
 
 
 def test_an_unknown_language_falls_back_to_slovak() -> None:
@@ -38,17 +61,23 @@ def test_an_unknown_language_falls_back_to_slovak() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "sk", "en"),
+    ("value", "sk", "cs", "en"),
     [
-        (Decimal("1234.56"), f"1{NBSP}234,56", "1,234.56"),
-        (Decimal("1234567.5"), f"1{NBSP}234{NBSP}567,50", "1,234,567.50"),
-        (Decimal("-0.5"), "-0,50", "-0.50"),
-        (Decimal("12.3456"), "12,3456", "12.3456"),
-        (Decimal("999"), "999,00", "999.00"),
+        (Decimal("1234.56"), f"1{NBSP}234,56", f"1{NBSP}234,56", "1,234.56"),
+        (
+            Decimal("1234567.5"),
+            f"1{NBSP}234{NBSP}567,50",
+            f"1{NBSP}234{NBSP}567,50",
+            "1,234,567.50",
+        ),
+        (Decimal("-0.5"), "-0,50", "-0,50", "-0.50"),
+        (Decimal("12.3456"), "12,3456", "12,3456", "12.3456"),
+        (Decimal("999"), "999,00", "999,00", "999.00"),
     ],
 )
-def test_amounts_follow_the_locale(value: Decimal, sk: str, en: str) -> None:
+def test_amounts_follow_the_locale(value: Decimal, sk: str, cs: str, en: str) -> None:
     assert format_amount(value, "sk") == sk
+    assert format_amount(value, "cs") == cs
     assert format_amount(value, "en") == en
 
 
@@ -59,12 +88,14 @@ def test_plain_numbers_keep_their_places() -> None:
 
 def test_dates_follow_the_locale() -> None:
     assert format_date(date(2025, 9, 16), "sk") == f"16.{NBSP}9.{NBSP}2025"
+    assert format_date(date(2025, 9, 16), "cs") == f"16.{NBSP}9.{NBSP}2025"
     assert format_date(date(2025, 9, 16), "en") == "16 Sep 2025"
 
 
 def test_timestamps_are_shown_in_the_offices_time_zone() -> None:
     summer_noon_utc = datetime(2025, 9, 16, 12, 5, tzinfo=UTC)
     assert format_datetime(summer_noon_utc, "sk") == f"16.{NBSP}9.{NBSP}2025{NBSP}14:05"
+    assert format_datetime(summer_noon_utc, "cs") == f"16.{NBSP}9.{NBSP}2025{NBSP}14:05"
     assert format_datetime(summer_noon_utc, "en") == "16 Sep 2025, 14:05"
 
 
@@ -103,11 +134,50 @@ def test_pages_are_slovak_until_the_user_switches_to_english(
     assert "1,234.56 EUR" in english
 
 
-def test_the_sign_in_page_can_be_read_in_english(workspace: Workspace) -> None:
+def test_a_czech_user_reads_the_inbox_and_the_invoice_in_czech(
+    workspace: Workspace,
+    signed_in,  # type: ignore[no-untyped-def]
+) -> None:
+    invoice_id = workspace.add_invoice(number="F-7", total_gross=Decimal("1234.56"))
+    browser = signed_in("jana", Role.APPROVER, language="cs")
+    inbox = browser.get("/invoices").text
+    assert '<html lang="cs">' in inbox
+    assert "<title>Došlé faktury · NEX Automat</title>" in inbox
+    assert "Ke kontrole" in inbox and "Dodavatel" in inbox and "Splatnost" in inbox
+    assert f"1{NBSP}234,56 EUR" in inbox
+    assert f"15.{NBSP}3.{NBSP}2024" in inbox
+    assert "Na kontrolu" not in inbox and "Dodávateľ" not in inbox
+    invoice = browser.get(f"/invoices/{invoice_id}").text
+    assert '<html lang="cs">' in invoice
+    assert "Faktura F-7" in invoice
+    assert "Odběratel" in invoice and "Datum splatnosti" in invoice
+    assert "Datum zdanitelného plnění" in invoice and "Variabilní symbol" in invoice
+    assert "Schválit" in invoice and "Zamítnout" in invoice
+    assert "Historie změn" in invoice
+    assert "Odberateľ</" not in invoice and "Schváliť" not in invoice
+
+
+def test_the_language_switch_offers_czech_and_keeps_it(
+    workspace: Workspace,
+    signed_in,  # type: ignore[no-untyped-def]
+) -> None:
+    browser = signed_in("eva")
+    page = browser.get("/invoices").text
+    for code in ("sk", "cs", "en"):
+        assert f'name="language" value="{code}"' in page
+    browser.post_form("/language", {"language": "cs", "next": "/invoices"})
+    assert "Ke kontrole" in browser.get("/invoices").text
+    assert "Ke kontrole" in workspace.signed_in("eva").get("/invoices").text
+
+
+def test_the_sign_in_page_can_be_read_in_english_and_czech(workspace: Workspace) -> None:
     browser = workspace.browser()
     assert "Prihlásenie" in browser.get("/login").text
     assert "Sign in" in browser.get("/login?lang=en").text
     assert "Sign in" in browser.get("/login").text
+    czech = browser.get("/login?lang=cs").text
+    assert '<html lang="cs">' in czech and "Přihlášení" in czech
+    assert 'href="/login?lang=sk"' in czech and "Česky" in czech
 
 
 def test_any_field_value_is_formatted_by_its_type() -> None:

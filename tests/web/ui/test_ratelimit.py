@@ -53,6 +53,7 @@ def test_a_username_tried_too_often_is_refused_even_with_its_password(
     blocked = workspace.browser().sign_in("eva")
     assert blocked.status_code == 429
     assert "Príliš veľa neúspešných pokusov. Skúste to znova o 5 min." in blocked.text
+    assert 290 <= int(blocked.headers["Retry-After"]) <= 300
 
 
 def test_one_address_trying_many_usernames_is_refused(workspace: Workspace) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nex_automat.store.models import Role
+from nex_automat.store.tenants import set_tenant_disabled
 from tests.web.ui.conftest import Workspace
 
 
@@ -39,3 +40,19 @@ def test_another_tenants_document_cannot_be_reprocessed(
         f"/documents/{document}/reprocess"
     )
     assert answer.status_code == 404
+
+
+def test_disabling_a_tenant_ends_its_users_sessions_and_spares_the_others(
+    workspace: Workspace,
+    signed_in,  # type: ignore[no-untyped-def]
+) -> None:
+    acme_user = signed_in("eva")
+    globex_user = signed_in("gustav", tenant="globex")
+    with workspace.services.db.session() as session:
+        set_tenant_disabled(session, "acme", True)
+
+    answer = acme_user.get("/invoices")
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/login")
+    assert acme_user.sign_in("eva").status_code != 303
+    assert globex_user.get("/invoices").status_code == 200

@@ -100,7 +100,7 @@ def test_user_create_takes_the_password_from_the_environment(tmp_path: Path) -> 
     data = initialised(tmp_path)
     answer = runner.invoke(
         app,
-        ["user", "create", "eva", "--role", "approver", "--language", "en", "--data-dir", data],
+        ["user", "create", "eva", "--role", "approver", "--language", "cs", "--data-dir", data],
         env={"NEX_PASSWORD": PASSWORD},
     )
     assert answer.exit_code == 0, answer.output
@@ -109,7 +109,7 @@ def test_user_create_takes_the_password_from_the_environment(tmp_path: Path) -> 
         with db.session() as session:
             user = find_user(session, "eva")
             assert user is not None
-            assert (user.role, user.language, user.tenant_id) == (Role.APPROVER, "en", "default")
+            assert (user.role, user.language, user.tenant_id) == (Role.APPROVER, "cs", "default")
     finally:
         db.dispose()
 

@@ -19,11 +19,9 @@ owed (an increase is a debit note, DocumentType 3).
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
 
@@ -37,12 +35,15 @@ from nex_automat.domain.identifiers import (
 )
 from nex_automat.domain.model import AllowanceCharge, DocumentType, Invoice, Line, Party, VatRow
 from nex_automat.domain.money import HUNDRED, to_cents
-from nex_automat.errors import (
-    DocumentTooLarge,
-    UnreadableDocument,
-    UnsupportedFormat,
-    XmlError,
+from nex_automat.errors import UnsupportedFormat, XmlError
+from nex_automat.formats.archive import (
+    ZIP_MAGIC,
+    ZipLimits,
+    file_entries,
+    open_archive,
+    read_entry,
 )
+from nex_automat.formats.navigate import xs_decimal
 from nex_automat.formats.signs import negated
 from nex_automat.formats.xmlsafe import DEFAULT_MAX_BYTES, parse_xml
 
@@ -61,7 +62,6 @@ MAX_ARCHIVE_MEMBERS = 1000
 MAX_COMPRESSION_RATIO = 200
 """XML compresses well, rarely past 50:1; far beyond that is a ZIP bomb."""
 
-_ZIP_MAGIC = b"PK\x03\x04"
 _ORIGINAL_DOCUMENT_ID = "OriginalDocumentReferences/OriginalDocumentReference/ID"
 _DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")
 _UNIT_PRICE_PLACES = Decimal("0.000001")
@@ -74,10 +74,10 @@ def read_isdoc(data: bytes) -> Invoice:
     """Read an ISDOC invoice from XML bytes or an .isdocx archive.
 
     Raises the ``xmlsafe`` errors for unsafe or malformed XML, ``UnsupportedFormat`` for
-    a document that is not an ISDOC invoice, ``DocumentTooLarge`` for an archive that
-    unpacks too big and ``UnreadableDocument`` for a damaged archive.
+    a document that is not an ISDOC invoice, and the :mod:`~nex_automat.formats.archive`
+    errors for an archive that is damaged or unpacks too big.
     """
-    xml = unpack_isdocx(data) if data.startswith(_ZIP_MAGIC) else data
+    xml = unpack_isdocx(data) if data.startswith(ZIP_MAGIC) else data
     invoice = _Document(parse_xml(xml)).invoice()
     return negated(invoice) if _is_positive_credit_note(invoice) else invoice
 
@@ -91,47 +91,24 @@ def unpack_isdocx(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The one ``.isdoc`` at the root of an .isdocx archive (supplements sit in folders).
 
     Sizes in ZIP headers can lie, so the member is read with a hard cap and its real size
-    checked against the limit and the compression ratio.
+    checked against the limit and the compression ratio (:mod:`~nex_automat.formats.archive`).
     """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise UnreadableDocument(f"ISDOCX archive is damaged: {exc}") from exc
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_ARCHIVE_MEMBERS:
-            raise DocumentTooLarge(f"ISDOCX archive has {len(members)} files")
+    limits = ZipLimits(max_entries=MAX_ARCHIVE_MEMBERS, max_total_bytes=max_bytes)
+    with open_archive(data) as archive:
+        members = file_entries(archive, limits)
         candidates = [member for member in members if _is_root_isdoc(member.filename)]
         if len(candidates) != 1:
             raise UnsupportedFormat(
                 f"ISDOCX archive must hold exactly one .isdoc file at its root, "
                 f"it holds {len(candidates)}"
             )
-        member = candidates[0]
-        _check_size(member.file_size, member.compress_size, max_bytes)
-        try:
-            with archive.open(member) as stream:
-                content = stream.read(max_bytes + 1)
-        except (zipfile.BadZipFile, RuntimeError, OSError) as exc:
-            raise UnreadableDocument(f"ISDOCX archive is damaged: {exc}") from exc
-        except NotImplementedError as exc:
-            raise UnsupportedFormat(f"ISDOCX archive uses an unknown compression: {exc}") from exc
-    _check_size(len(content), member.compress_size, max_bytes)
-    return content
+        return read_entry(
+            archive, candidates[0], max_bytes=max_bytes, max_ratio=MAX_COMPRESSION_RATIO
+        )
 
 
 def _is_root_isdoc(name: str) -> bool:
     return name.lower().endswith(".isdoc") and "/" not in name and "\\" not in name
-
-
-def _check_size(size: int, compressed: int, max_bytes: int) -> None:
-    if size > max_bytes:
-        raise DocumentTooLarge(f"ISDOCX content unpacks to over {max_bytes} bytes")
-    if size > MAX_COMPRESSION_RATIO * max(compressed, 1):
-        raise DocumentTooLarge(
-            f"ISDOCX content is compressed {size // max(compressed, 1)}:1, "
-            f"beyond the limit of {MAX_COMPRESSION_RATIO}:1 (a ZIP bomb?)"
-        )
 
 
 # --- namespace-agnostic navigation --------------------------------------------------
@@ -171,11 +148,8 @@ def _decimal(element: etree._Element | None, path: str) -> Decimal | None:
     text = _text(element, path)
     if text is None:
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise XmlError(f"ISDOC {path} is not a number: {text!r}") from exc
-    if not value.is_finite():
+    value = xs_decimal(text)
+    if value is None:
         raise XmlError(f"ISDOC {path} is not a number: {text!r}")
     return value
 

@@ -16,6 +16,7 @@ sit in the payment details, which require one), so they are not written then.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from lxml import etree
@@ -62,8 +63,12 @@ _DOMESTIC_ACCOUNT = re.compile(
 )
 
 
-def write_isdoc(invoice: Invoice) -> bytes:
+def write_isdoc(invoice: Invoice, *, buyer_codes: Mapping[int, str] | None = None) -> bytes:
     """The invoice as an ISDOC 6.0.2 document (UTF-8 bytes with an XML declaration).
+
+    ``buyer_codes`` gives lines (by position) the buyer's own item code, written as the
+    ``BuyersItemIdentification`` beside the supplier's code: how the ERP knows which of
+    its product cards a line is.
 
     Raises ``ValueError`` when the invoice lacks what ISDOC cannot do without and NEX
     Automat must not invent: the issue date, and a currency (or a supplier country to
@@ -97,8 +102,11 @@ def write_isdoc(invoice: Invoice) -> bytes:
     _write_order_reference(root, invoice)
     _write_original_document(root, invoice)
     invoice_lines = _child(root, "InvoiceLines")
+    codes = buyer_codes or {}
     for line in lines:
-        _write_line(invoice_lines, line, currency, vat_applicable)
+        own = line.allowance is None and not line.summary
+        buyer_code = codes.get(line.line.position) if own else None
+        _write_line(invoice_lines, line, currency, vat_applicable, buyer_code)
     _write_tax_total(root, rows, sums, currency)
     _write_monetary_total(root, sums, currency)
     _write_payment(root, invoice, sums)
@@ -214,7 +222,11 @@ def _write_original_document(root: etree._Element, invoice: Invoice) -> None:
 
 
 def _write_line(
-    parent: etree._Element, amounts: LineAmounts, currency: Currency, vat_applicable: bool
+    parent: etree._Element,
+    amounts: LineAmounts,
+    currency: Currency,
+    vat_applicable: bool,
+    buyer_code: str | None = None,
 ) -> None:
     line = amounts.line
     element = _child(parent, "InvoiceLine")
@@ -247,12 +259,12 @@ def _write_line(
     _text(category, "VATCalculationMethod", VAT_CALCULATION_FROM_NET)
     if not vat_applicable or amounts.category == CATEGORY_OUTSIDE_SCOPE:
         _text(category, "VATApplicable", "false")
-    if line.description or line.ean or line.seller_code:
-        _write_item(element, amounts)
+    if line.description or line.ean or line.seller_code or buyer_code:
+        _write_item(element, amounts, buyer_code)
     _write_line_extension(element, amounts)
 
 
-def _write_item(line_element: etree._Element, amounts: LineAmounts) -> None:
+def _write_item(line_element: etree._Element, amounts: LineAmounts, buyer_code: str | None) -> None:
     line = amounts.line
     item = _child(line_element, "Item")
     if line.description:
@@ -261,6 +273,8 @@ def _write_item(line_element: etree._Element, amounts: LineAmounts) -> None:
         _text(_child(item, "CatalogueItemIdentification"), "ID", line.ean)
     if line.seller_code:
         _text(_child(item, "SellersItemIdentification"), "ID", line.seller_code)
+    if buyer_code:
+        _text(_child(item, "BuyersItemIdentification"), "ID", buyer_code)
 
 
 def _write_line_extension(line_element: etree._Element, amounts: LineAmounts) -> None:

@@ -12,6 +12,7 @@ rate, a unit code from the printed unit, an endpoint from the DIČ or the VAT id
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from lxml import etree
@@ -53,8 +54,9 @@ _PREFIXES = {"cac": CAC, "cbc": CBC}
 _OUTSIDE_SCOPE = "O"
 
 
-def write_ubl(invoice: Invoice) -> bytes:
-    """UBL XML (UTF-8) for ``invoice``.
+def write_ubl(invoice: Invoice, *, buyer_codes: Mapping[int, str] | None = None) -> bytes:
+    """UBL XML (UTF-8) for ``invoice``; ``buyer_codes`` gives lines (by position) the
+    buyer's own item code (``BuyersItemIdentification``).
 
     Raises ``ValueError`` when the invoice lacks what UBL cannot do without: a number,
     an issue date, a currency, at least one line, and a net amount on every line.
@@ -81,8 +83,9 @@ def write_ubl(invoice: Invoice) -> bytes:
         _tax_exchange_rate(root, invoice)
     _tax_totals(root, invoice)
     _monetary_total(root, invoice)
+    codes = buyer_codes or {}
     for line in invoice.lines:
-        _line(root, line, currency, credit_note=credit_note)
+        _line(root, line, currency, codes.get(line.position), credit_note=credit_note)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -300,7 +303,9 @@ def _payable(invoice: Invoice, line_total: Decimal) -> Decimal:
 # --- lines ----------------------------------------------------------------------------
 
 
-def _line(root: _Element, line: Line, currency: str, *, credit_note: bool) -> None:
+def _line(
+    root: _Element, line: Line, currency: str, buyer_code: str | None, *, credit_note: bool
+) -> None:
     element = _add(root, "cac:CreditNoteLine" if credit_note else "cac:InvoiceLine")
     _add(element, "cbc:ID", str(line.position))
     if line.quantity is not None:
@@ -309,7 +314,7 @@ def _line(root: _Element, line: Line, currency: str, *, credit_note: bool) -> No
         _add(element, quantity_tag, _number(line.quantity), **attributes)
     _amount(element, "cbc:LineExtensionAmount", line.net_amount, currency)
     _line_discount(element, line, currency)
-    _item(element, line)
+    _item(element, line, buyer_code)
     if line.unit_price is not None:
         _amount(_add(element, "cac:Price"), "cbc:PriceAmount", line.unit_price, currency)
 
@@ -330,9 +335,11 @@ def _line_discount(element: _Element, line: Line, currency: str) -> None:
     _amount(allowance, "cbc:BaseAmount", to_cents(base), currency)
 
 
-def _item(line_element: _Element, line: Line) -> None:
+def _item(line_element: _Element, line: Line, buyer_code: str | None) -> None:
     item = _add(line_element, "cac:Item")
     _optional(item, "cbc:Name", line.description)
+    if buyer_code is not None:
+        _add(_add(item, "cac:BuyersItemIdentification"), "cbc:ID", buyer_code)
     if line.seller_code is not None:
         _add(_add(item, "cac:SellersItemIdentification"), "cbc:ID", line.seller_code)
     if line.ean is not None:

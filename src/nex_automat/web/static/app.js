@@ -1,7 +1,22 @@
 // Keyboard use of the workspace, no dependencies.
 // In a list marked data-keyboard-list: ↑/↓ move the selection, Enter opens the selected row.
 // Anywhere outside a text field: "/" focuses the search box (data-search).
+// window.nex.parseNumber reads a number typed in either language's style for the pages' scripts.
 "use strict";
+
+window.nex = {
+  // The last "," or "." is the decimal mark, other marks and spaces group thousands.
+  parseNumber: function (text) {
+    var cleaned = String(text || "").replace(/[\s\u00a0]/g, "");
+    if (!cleaned) return null;
+    var mark = Math.max(cleaned.lastIndexOf(","), cleaned.lastIndexOf("."));
+    if (mark >= 0) {
+      cleaned = cleaned.slice(0, mark).replace(/[.,]/g, "") + "." + cleaned.slice(mark + 1);
+    }
+    if (!/^-?\d*\.?\d+$|^-?\d+\.$/.test(cleaned)) return null;
+    return Number(cleaned);
+  }
+};
 
 (function () {
   function typing(target) {

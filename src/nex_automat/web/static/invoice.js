@@ -9,21 +9,12 @@
 (function () {
   var form = document.querySelector("[data-edit-form]");
   var viewer = document.querySelector("[data-viewer]");
-  var lang = document.documentElement.lang === "en" ? "en-GB" : "sk-SK";
+  var lang = { cs: "cs-CZ", en: "en-GB" }[document.documentElement.lang] || "sk-SK";
   var money = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   var newLines = 0;
 
-  // --- numbers typed in either style: the last "," or "." is the decimal mark
-  function parse(text) {
-    var cleaned = String(text || "").replace(/[\s\u00a0]/g, "");
-    if (!cleaned) return null;
-    var mark = Math.max(cleaned.lastIndexOf(","), cleaned.lastIndexOf("."));
-    if (mark >= 0) {
-      cleaned = cleaned.slice(0, mark).replace(/[.,]/g, "") + "." + cleaned.slice(mark + 1);
-    }
-    if (!/^-?\d*\.?\d+$|^-?\d+\.$/.test(cleaned)) return null;
-    return Number(cleaned);
-  }
+  // --- numbers typed in either style (app.js)
+  var parse = window.nex.parseNumber;
   function cents(value) { return Math.round(value * 100 + (value >= 0 ? 1e-9 : -1e-9)) / 100; }
   function show(value) { return value === null || isNaN(value) ? "" : money.format(value); }
 

@@ -11,7 +11,10 @@ error handlers of pages. The modules, each with one job:
 - ``rendering`` — Jinja2 (``web/templates``) and the headers of every page;
 - ``errors`` — :class:`~errors.PageError` and the redirect to sign in;
 - ``inbox`` — the inbox's URL state, status counts and failed documents;
-- ``*_routes`` — the pages themselves (``export_routes``: XLSX/CSV downloads).
+- ``*_routes`` — the pages themselves (``export_routes``: XLSX/CSV downloads;
+  ``matching_routes``: an invoice's catalogue matches and prices, and the product search;
+  ``delivery_routes``: the hand-over to the ERP, its deliveries and retries;
+  ``queue_routes``: the processing queue).
 
 A new page: a router module with ``APIRouter(include_in_schema=False)``, its user from a
 ``requires(...)`` dependency (and :data:`~csrf.CsrfUser` on every POST), its queries in
@@ -31,9 +34,13 @@ from fastapi.staticfiles import StaticFiles
 from nex_automat.web.ui import (
     admin_routes,
     auth_routes,
+    catalog_routes,
+    delivery_routes,
     export_routes,
     inbox_routes,
     invoice_routes,
+    matching_routes,
+    queue_routes,
 )
 from nex_automat.web.ui.errors import NotSignedIn, PageError, login_redirect
 from nex_automat.web.ui.rendering import STATIC_DIR, STATIC_PATH, render_error
@@ -44,7 +51,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     inbox_routes.router,
     export_routes.router,
     invoice_routes.router,
+    matching_routes.router,
     admin_routes.router,
+    catalog_routes.router,
+    delivery_routes.router,
+    queue_routes.router,
 )
 
 

@@ -119,7 +119,6 @@ def _page(
         changes=changes,
         names=names,
         roles=ROLES,
-        languages=LANGUAGES,
         secret=secret,
         form=form or NewUserForm(),
         error=error,

@@ -86,7 +86,6 @@ def _login_page(
         login_csrf=token,
         next_page=next_page,
         error=error,
-        languages=LANGUAGES,
     )
     set_login_token(response, token, services_of(request).settings)
     return response
@@ -121,12 +120,14 @@ def login(
     wait = limiter.retry_after(keys)
     if wait is not None:
         minutes = str(max(1, math.ceil(wait / 60)))
-        return _login_page(
+        refused = _login_page(
             request,
             next_page=safe_next(next),
             error=("login.too_many", {"minutes": minutes}),
             status_code=429,
         )
+        refused.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+        return refused
     with services.db.session() as session:
         user = verify_credentials(session, username[:200], password[:1000])
         new = None

@@ -1,14 +1,14 @@
-"""The workspace's languages: Slovak (default) and English, strings and number/date formats.
+"""The workspace's languages: Slovak (default), Czech and English; strings and formats.
 
 Every string a page shows comes from :data:`CATALOGUES` by key, so a page cannot show an
-untranslated string without a test noticing (both catalogues must have the same keys).
+untranslated string without a test noticing (every language must have the same keys).
 Placeholders are ``str.format`` fields: ``t("inbox.showing", count=3)``.
 
-Numbers and dates follow each language's custom: Slovak ``1 234,56`` and ``16. 9. 2025``,
-English ``1,234.56`` and ``16 Sep 2025``. Slovak groups thousands with a no-break space
-(U+00A0) and its dates use no-break spaces too, so neither is split across lines in a
-narrow table cell. Amounts keep every decimal place they have and get at least two.
-Timestamps are shown in the office's time zone, :data:`DISPLAY_ZONE`.
+Numbers and dates follow each language's custom: Slovak and Czech ``1 234,56`` and
+``16. 9. 2025``, English ``1,234.56`` and ``16 Sep 2025``. Slovak and Czech group thousands
+with a no-break space (U+00A0) and their dates use no-break spaces too, so neither is split
+across lines in a narrow table cell. Amounts keep every decimal place they have and get at
+least two. Timestamps are shown in the office's time zone, :data:`DISPLAY_ZONE`.
 """
 
 from __future__ import annotations
@@ -16,13 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from nex_automat.store.users import LANGUAGES
 from nex_automat.web.ui.catalogues import admin as admin_strings
+from nex_automat.web.ui.catalogues import catalog as catalog_strings
+from nex_automat.web.ui.catalogues import deliveries as delivery_strings
 from nex_automat.web.ui.catalogues import export as export_strings
 from nex_automat.web.ui.catalogues import invoice as invoice_strings
+from nex_automat.web.ui.catalogues import matching as matching_strings
+from nex_automat.web.ui.catalogues import notifications as mail_strings
+from nex_automat.web.ui.catalogues import queue as queue_strings
 
 DEFAULT_LANGUAGE = LANGUAGES[0]
 DISPLAY_ZONE = ZoneInfo("Europe/Bratislava")
@@ -35,8 +41,10 @@ class NumberStyle:
     decimal: str
 
 
+_DECIMAL_COMMA = NumberStyle(group=NBSP, decimal=",")
 NUMBER_STYLES: dict[str, NumberStyle] = {
-    "sk": NumberStyle(group=NBSP, decimal=","),
+    "sk": _DECIMAL_COMMA,
+    "cs": _DECIMAL_COMMA,
     "en": NumberStyle(group=",", decimal="."),
 }
 
@@ -52,6 +60,7 @@ SK: dict[str, str] = {
     "nav.logout": "Odhlásiť",
     "nav.language": "Jazyk",
     "language.sk": "Slovensky",
+    "language.cs": "Česky",
     "language.en": "English",
     "role.operator": "operátor",
     "role.approver": "schvaľovateľ",
@@ -170,6 +179,138 @@ SK: dict[str, str] = {
     "value.none": "—",
 }
 
+CS: dict[str, str] = {
+    "app.name": "NEX Automat",
+    "app.skip": "Přeskočit na obsah",
+    "nav.label": "Hlavní navigace",
+    "nav.inbox": "Došlé faktury",
+    "nav.admin": "Správa",
+    "nav.signed_in_as": "Přihlášený uživatel: {username} ({role})",
+    "nav.logout": "Odhlásit",
+    "nav.language": "Jazyk",
+    "language.sk": "Slovensky",
+    "language.cs": "Česky",
+    "language.en": "English",
+    "role.operator": "operátor",
+    "role.approver": "schvalovatel",
+    "role.admin": "správce",
+    "login.title": "Přihlášení",
+    "login.username": "Uživatelské jméno",
+    "login.password": "Heslo",
+    "login.submit": "Přihlásit se",
+    "login.failed": "Nesprávné jméno nebo heslo.",
+    "login.too_many": "Příliš mnoho neúspěšných pokusů. Zkuste to znovu za {minutes} min.",
+    "status.all": "Všechny",
+    "status.needs_review": "Ke kontrole",
+    "status.new": "Nové",
+    "status.approved": "Schválené",
+    "status.exported": "Exportované",
+    "status.rejected": "Zamítnuté",
+    "status.failed": "Chybné",
+    "status.duplicate": "Duplicity",
+    "inbox.title": "Došlé faktury",
+    "inbox.tabs": "Stav faktur",
+    "inbox.filters": "Filtry",
+    "inbox.search": "Hledat",
+    "inbox.search_hint": "Číslo, dodavatel nebo text položky (zkratka /)",
+    "inbox.supplier": "Dodavatel",
+    "inbox.issued_from": "Vystaveno od",
+    "inbox.issued_to": "Vystaveno do",
+    "inbox.amount_min": "Částka od",
+    "inbox.amount_max": "Částka do",
+    "inbox.warnings": "Upozornění",
+    "inbox.warnings_any": "Všechny",
+    "inbox.warnings_yes": "S upozorněními",
+    "inbox.warnings_no": "Bez upozornění",
+    "inbox.apply": "Filtrovat",
+    "inbox.clear": "Zrušit filtry",
+    "inbox.invalid_amount": "Částka „{value}“ není číslo; filtr nebyl použit.",
+    "inbox.invalid_date": "Datum „{value}“ není platné; filtr nebyl použit.",
+    "inbox.empty": "Filtru neodpovídají žádné faktury.",
+    "inbox.next": "Další stránka",
+    "inbox.first": "První stránka",
+    "inbox.keyboard": "Klávesy: ↑/↓ výběr, Enter otevře, / hledání.",
+    "inbox.table": "Seznam faktur",
+    "inbox.sorted_asc": "seřazeno vzestupně",
+    "inbox.sorted_desc": "seřazeno sestupně",
+    "inbox.reprocess_queued": "Dokument byl znovu zařazen ke zpracování.",
+    "column.received": "Přijato",
+    "column.number": "Číslo",
+    "column.supplier": "Dodavatel",
+    "column.issue_date": "Vystaveno",
+    "column.due_date": "Splatnost",
+    "column.total": "Částka s DPH",
+    "column.status": "Stav",
+    "column.warnings": "Upozornění",
+    "failed.title": "Nezpracované dokumenty",
+    "failed.empty": "Žádné nezpracované dokumenty.",
+    "failed.file": "Soubor",
+    "failed.received": "Přijat",
+    "failed.error": "Chyba",
+    "failed.reprocess": "Zpracovat znovu",
+    "failed.more": "Další dokumenty",
+    "invoice.title": "Faktura {number}",
+    "invoice.no_number": "bez čísla",
+    "invoice.back": "Zpět na seznam",
+    "invoice.header": "Hlavička",
+    "invoice.supplier": "Dodavatel",
+    "invoice.customer": "Odběratel",
+    "invoice.lines": "Položky",
+    "invoice.totals": "Součty",
+    "invoice.warnings": "Upozornění",
+    "invoice.no_lines": "Faktura nemá žádné položky.",
+    "field.document_type": "Typ dokladu",
+    "field.number": "Číslo faktury",
+    "field.issue_date": "Datum vystavení",
+    "field.tax_point_date": "Datum zdanitelného plnění",
+    "field.due_date": "Datum splatnosti",
+    "field.currency": "Měna",
+    "field.variable_symbol": "Variabilní symbol",
+    "field.constant_symbol": "Konstantní symbol",
+    "field.order_reference": "Objednávka",
+    "field.status": "Stav",
+    "field.name": "Název",
+    "field.ico": "IČO",
+    "field.dic": "DIČ (SK)",
+    "field.vat_id": "DIČ",
+    "field.street": "Ulice",
+    "field.city": "Město",
+    "field.postal_code": "PSČ",
+    "field.country": "Země",
+    "field.iban": "IBAN",
+    "field.total_net": "Základ",
+    "field.total_vat": "DPH",
+    "field.total_gross": "Celkem s DPH",
+    "field.amount_due": "K úhradě",
+    "line.position": "Č.",
+    "line.description": "Popis",
+    "line.quantity": "Množství",
+    "line.unit": "MJ",
+    "line.unit_price": "Jedn. cena",
+    "line.discount_percent": "Sleva %",
+    "line.vat_rate": "DPH %",
+    "line.net_amount": "Základ",
+    "line.gross_amount": "Celkem",
+    "admin.title": "Správa",
+    "admin.users": "Uživatelé",
+    "admin.username": "Jméno",
+    "admin.role": "Role",
+    "admin.language": "Jazyk",
+    "admin.last_login": "Poslední přihlášení",
+    "admin.state": "Stav",
+    "admin.active": "aktivní",
+    "admin.disabled": "zablokovaný",
+    "error.title": "Chyba",
+    "error.not_found": "Stránka nebo záznam neexistuje.",
+    "error.forbidden": "K této akci nemáte oprávnění.",
+    "error.csrf": (
+        "Platnost formuláře vypršela nebo formulář nepochází z této aplikace. "
+        "Načtěte stránku znovu."
+    ),
+    "error.back": "Zpět na došlé faktury",
+    "value.none": "—",
+}
+
 EN: dict[str, str] = {
     "app.name": "NEX Automat",
     "app.skip": "Skip to content",
@@ -180,6 +321,7 @@ EN: dict[str, str] = {
     "nav.logout": "Sign out",
     "nav.language": "Language",
     "language.sk": "Slovensky",
+    "language.cs": "Česky",
     "language.en": "English",
     "role.operator": "operator",
     "role.approver": "approver",
@@ -298,9 +440,31 @@ EN: dict[str, str] = {
     "value.none": "—",
 }
 
+AREAS: tuple[ModuleType, ...] = (
+    invoice_strings,
+    admin_strings,
+    catalog_strings,
+    export_strings,
+    mail_strings,
+    matching_strings,
+    delivery_strings,
+    queue_strings,
+)
+"""The modules of ``catalogues/``; each holds its area's ``SK``, ``CS`` and ``EN`` strings."""
+
+
+def _catalogue(language: str, own: dict[str, str]) -> dict[str, str]:
+    """``own`` strings and every area's in ``language``: one catalogue a page looks keys up in."""
+    merged = dict(own)
+    for area in AREAS:
+        merged.update(getattr(area, language.upper()))
+    return merged
+
+
 CATALOGUES: dict[str, dict[str, str]] = {
-    "sk": {**SK, **invoice_strings.SK, **admin_strings.SK, **export_strings.SK},
-    "en": {**EN, **invoice_strings.EN, **admin_strings.EN, **export_strings.EN},
+    "sk": _catalogue("sk", SK),
+    "cs": _catalogue("cs", CS),
+    "en": _catalogue("en", EN),
 }
 """Every page's strings; each area of the workspace keeps its own in ``catalogues/``."""
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from nex_automat.store.audit import audit_trail
 from nex_automat.store.documents import get_document
+from nex_automat.store.exports import deliveries_of
 from nex_automat.store.invoices import InvalidStatusTransition, get_invoice, invoice_to_domain
 from nex_automat.store.models import InvoiceRecord, InvoiceStatus
 from nex_automat.web.deps import services_of
@@ -38,9 +39,11 @@ from nex_automat.web.ui.invoice_view import (
     TOTAL_GROUP,
     audit_views,
     describe_path,
+    input_number,
     invoice_view,
     warning_text,
 )
+from nex_automat.web.ui.matching_view import matching_view
 from nex_automat.web.ui.page_images import PageNotFound, page_png, page_sizes
 from nex_automat.web.ui.rendering import page_language, render
 from nex_automat.web.ui.roles import Permission, requires
@@ -61,6 +64,14 @@ NOTICES: dict[str, str] = {
     "reopened": "notice.reopened",
     "dismissed": "notice.dismissed",
     "confirmed": "notice.confirmed",
+    "match_confirmed": "notice.match_confirmed",
+    "match_chosen": "notice.match_chosen",
+    "match_new_product": "notice.match_new_product",
+    "match_confirmed_all": "notice.match_confirmed_all",
+    "match_rerun": "notice.match_rerun",
+    "partner_created": "notice.partner_created",
+    "prices_saved": "notice.prices_saved",
+    "delivery_retried": "notice.delivery_retried",
 }
 """``?done=`` values a redirect after a POST can pass, and the notice each shows."""
 PARTY_ROLES: tuple[str, ...] = ("supplier", "customer")
@@ -118,6 +129,9 @@ def _page(
             record=record,
             invoice=invoice_to_domain(record),
             view=view,
+            matching=matching_view(session, record),
+            deliveries=deliveries_of(session, record.id),
+            input_number=lambda value: input_number(value, locale.language),
             audit=audit_views(trail, locale),
             original=original,
             confirmed_by=confirmed_by,
@@ -245,13 +259,15 @@ async def approve(request: Request, invoice_id: str, _: CsrfUser, user: Approver
 
     def work() -> Response:
         try:
-            return _transition(
+            answer = _transition(
                 request,
                 user,
                 invoice_id,
                 lambda s, r: workflow.approve(s, r, actor=user.username, confirmed=confirmed),
                 "approved",
             )
+            services_of(request).runner.wake()
+            return answer
         except workflow.BlockingWarnings:
             return _refused(request, user, invoice_id, "workflow.blocked")
 

@@ -7,11 +7,12 @@ Templates live in ``web/templates`` and extend ``base.html``. Each gets:
 - ``user`` — the :class:`~nex_automat.web.ui.sessions.SignedIn` user or ``None``;
 - ``csrf_token`` — to put in every POST form as the ``csrf_token`` field;
 - ``can(permission)`` — whether the user's role allows it (see ``roles.py``);
-- ``static(name)`` — the URL of a file in ``web/static``.
+- ``static(name)`` — the URL of a file in ``web/static``;
+- ``languages`` — the codes of the UI languages, the default first (for language choices).
 
 Undefined variables raise instead of rendering empty, so a template and its route cannot
 drift apart silently. Every page is sent with a strict Content-Security-Policy (own
-scripts and styles only, no inline script), ``no-store`` caching, and framing refused.
+scripts and styles only, no inline script or style, framing refused) and ``no-store``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from nex_automat import __version__
+from nex_automat.store.users import LANGUAGES
+from nex_automat.web.security_headers import PAGE_POLICY
 from nex_automat.web.ui.i18n import DEFAULT_LANGUAGE, Locale, language_or_default
 from nex_automat.web.ui.roles import Permission, allowed
 from nex_automat.web.ui.sessions import LANGUAGE_COOKIE, SignedIn, user_of
@@ -34,15 +37,10 @@ STATIC_DIR = WEB_DIR / "static"
 STATIC_PATH = "/static"
 
 SECURITY_HEADERS: dict[str, str] = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": PAGE_POLICY,
     "Cache-Control": "no-store",
 }
+"""A page's own headers; the rest every answer gets (:mod:`nex_automat.web.security_headers`)."""
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
@@ -51,6 +49,7 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+environment.globals["languages"] = LANGUAGES
 
 
 def static_url(name: str) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from nex_automat.domain.checks import WarningCode
 from nex_automat.domain.model import InvoiceWarning
 from nex_automat.errors import NexError
+from nex_automat.pipeline.export.handover import queue_handover
 from nex_automat.store.audit import record_audit
 from nex_automat.store.invoices import set_status, warnings_of
 from nex_automat.store.models import InvoiceRecord, InvoiceStatus
@@ -67,10 +68,12 @@ def blocking_warnings(record: InvoiceRecord) -> list[InvoiceWarning]:
 
 
 def approve(session: Session, record: InvoiceRecord, *, actor: str, confirmed: bool) -> None:
+    """Approve, and queue the invoice's hand-over to the ERP in the same transaction."""
     blocking = blocking_warnings(record)
     if blocking and not confirmed:
         raise BlockingWarnings(f"{len(blocking)} blocking warnings remain")
     set_status(session, record, S.APPROVED, actor=actor)
+    queue_handover(session, record)
     if blocking:
         record_audit(
             session,

@@ -1,1 +1,4 @@
-"""The workspace's strings per area, Slovak (``SK``) and English (``EN``) with the same keys."""
+"""The workspace's strings per area: Slovak (``SK``), Czech (``CS``) and English (``EN``).
+
+Every area's three catalogues have the same keys and the same placeholders.
+"""

@@ -66,6 +66,70 @@ SK: dict[str, str] = {
     "admin.action.api_key.revoked": "zrušenie API kľúča",
 }
 
+CS: dict[str, str] = {
+    "admin.actions": "Akce",
+    "admin.you": "vy",
+    "admin.role_of": "Role uživatele {username}",
+    "admin.change_role": "Změnit roli",
+    "admin.reset_password": "Nové heslo",
+    "admin.disable": "Zablokovat",
+    "admin.confirm": "potvrzuji",
+    "admin.confirm_hint": (
+        "Zablokování uživatele a zrušení API klíče je třeba potvrdit zaškrtnutím políčka "
+        "u tlačítka."
+    ),
+    "admin.confirm_needed": "Akce nebyla provedena: potvrďte ji zaškrtnutím políčka u tlačítka.",
+    "admin.enable": "Odblokovat",
+    "admin.new_user": "Nový uživatel",
+    "admin.initial_password": "Úvodní heslo",
+    "admin.password_hint": "prázdné = vygeneruje se",
+    "admin.create_user": "Vytvořit uživatele",
+    "admin.password_once": "Heslo pro uživatele {subject}",
+    "admin.key_once": "API klíč „{subject}“",
+    "admin.shown_once": "Zkopírujte si ho hned: zobrazí se jen tentokrát a nikde se neukládá.",
+    "admin.password_short": "Heslo musí mít alespoň 10 znaků.",
+    "admin.password_repetitive": "Heslo musí obsahovat alespoň 6 různých znaků.",
+    "admin.password_has_username": "Heslo nesmí obsahovat uživatelské jméno.",
+    "admin.username_taken": "Toto uživatelské jméno už existuje.",
+    "admin.invalid_username": (
+        "Jméno má 2 až 100 znaků: písmena bez diakritiky, číslice, tečka, _, @ nebo -."
+    ),
+    "admin.invalid_choice": "Zvolená role nebo jazyk neexistuje.",
+    "admin.not_yourself": (
+        "Vlastní roli, heslo ani přístup zde měnit nemůžete; požádejte jiného správce."
+    ),
+    "admin.done_role": "Role byla změněna.",
+    "admin.done_disabled": "Uživatel byl zablokován a jeho přihlášení ukončena.",
+    "admin.done_enabled": "Uživatel byl odblokován.",
+    "admin.done_revoked": "API klíč byl zrušen.",
+    "admin.keys": "API klíče",
+    "admin.key_name": "Název",
+    "admin.key_name_hint": "např. n8n, import do ERP",
+    "admin.key_name_missing": "Zadejte název klíče.",
+    "admin.key_prefix": "Začátek klíče",
+    "admin.created": "Vytvořen",
+    "admin.last_used": "Naposledy použit",
+    "admin.revoked_at": "zrušen {when}",
+    "admin.revoke": "Zrušit",
+    "admin.no_keys": "Žádné API klíče.",
+    "admin.new_key": "Nový API klíč",
+    "admin.create_key": "Vytvořit klíč",
+    "admin.changes": "Poslední změny",
+    "admin.no_changes": "Zatím žádné změny.",
+    "admin.when": "Kdy",
+    "admin.who": "Kdo",
+    "admin.what": "Co",
+    "admin.subject": "Komu",
+    "admin.change": "Změna",
+    "admin.action.user.created": "vytvoření uživatele",
+    "admin.action.user.role": "změna role",
+    "admin.action.user.password_reset": "nové heslo",
+    "admin.action.user.disabled": "zablokování",
+    "admin.action.user.enabled": "odblokování",
+    "admin.action.api_key.created": "vytvoření API klíče",
+    "admin.action.api_key.revoked": "zrušení API klíče",
+}
+
 EN: dict[str, str] = {
     "admin.actions": "Actions",
     "admin.you": "you",
