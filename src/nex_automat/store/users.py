@@ -22,6 +22,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -41,7 +42,15 @@ SEEN_RESOLUTION = timedelta(minutes=1)
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,99}")
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the user does not exist, so the answer takes as long.
+
+    Made on first use: hashing costs ~0.1 s, which every command would pay at start.
+    """
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class InvalidUsername(NexError):
@@ -132,7 +141,7 @@ def verify_credentials(session: Session, username: str, password: str) -> User |
     """
     user = find_user(session, username)
     try:
-        _hasher.verify(_DUMMY_HASH if user is None else user.password_hash, password)
+        _hasher.verify(_dummy_hash() if user is None else user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or user.disabled or not tenant_is_active(session, user.tenant_id):
