@@ -22,7 +22,11 @@ from tests.web.conftest import Api
 from tests.web.samples import invoice_pdf
 
 CHECKS = ["database", "storage", "disk", "queue", "mailboxes", "backup"]
-NOW = datetime.now(UTC)
+
+
+def now() -> datetime:
+    """Read per use: a module-level moment would age by the length of the whole run."""
+    return datetime.now(UTC)
 
 
 def ready(services: Services) -> tuple[int, dict]:
@@ -32,7 +36,7 @@ def ready(services: Services) -> tuple[int, dict]:
 
 def make_installation_old(services: Services, days: int = 3) -> None:
     with services.db.session() as session:
-        session.execute(update(Tenant).values(created_at=NOW - timedelta(days=days)))
+        session.execute(update(Tenant).values(created_at=now() - timedelta(days=days)))
 
 
 def test_health_needs_no_key(client: TestClient) -> None:
@@ -102,7 +106,7 @@ def test_a_document_waiting_too_long_makes_the_queue_backlogged(
 ) -> None:
     assert acme.post_invoice(invoice_pdf()).status_code in (200, 201)
     with services.db.session() as session:
-        session.execute(update(Job).values(run_after=NOW - timedelta(minutes=45)))
+        session.execute(update(Job).values(run_after=now() - timedelta(minutes=45)))
     status, body = ready(services)
     assert (status, body["status"]) == (200, "degraded")
     queue = body["checks"]["queue"]
@@ -117,8 +121,8 @@ def test_a_mailbox_without_a_good_poll_for_too_long_is_reported(services: Servic
     )
     poller = MailboxPoller(mailbox, services.intake, services.db)
     fresh = MailboxPoller(mailbox.model_copy(update={"name": "nova"}), services.intake, services.db)
-    poller.created_at = NOW - timedelta(hours=2)
-    poller.last_poll_ok_at = NOW - timedelta(minutes=20)
+    poller.created_at = now() - timedelta(hours=2)
+    poller.last_poll_ok_at = now() - timedelta(minutes=20)
     poller.last_error = "mailbox_unavailable: mailbox faktury: ConnectionRefusedError"
     status, body = ready(dataclasses.replace(services, pollers=[poller, fresh]))
     assert (status, body["status"]) == (200, "degraded")
@@ -133,7 +137,7 @@ def test_a_mailbox_without_a_good_poll_for_too_long_is_reported(services: Servic
 
 def test_a_stale_backup_degrades_and_a_recent_one_is_reported(services: Services) -> None:
     settings = services.settings
-    record_success(settings, "20260101-020000", NOW - timedelta(hours=30), 123_456)
+    record_success(settings, "20260101-020000", now() - timedelta(hours=30), 123_456)
     status, body = ready(services)
     assert (status, body["status"]) == (200, "degraded")
     backup = body["checks"]["backup"]
@@ -142,15 +146,15 @@ def test_a_stale_backup_degrades_and_a_recent_one_is_reported(services: Services
     assert backup["last_success_bytes"] == 123_456
     assert 30 <= backup["age_hours"] < 31
 
-    record_success(settings, "20260102-020000", NOW - timedelta(hours=2), 234_567)
+    record_success(settings, "20260102-020000", now() - timedelta(hours=2), 234_567)
     status, body = ready(services)
     assert (status, body["status"]) == (200, "ready")
     assert body["checks"]["backup"]["last_success_bytes"] == 234_567
 
 
 def test_a_failed_backup_degrades_with_its_error(services: Services) -> None:
-    record_success(services.settings, "20260101-020000", NOW - timedelta(hours=5), 1000)
-    record_failure(services.settings, NOW - timedelta(hours=1), "the backup disk is missing")
+    record_success(services.settings, "20260101-020000", now() - timedelta(hours=5), 1000)
+    record_failure(services.settings, now() - timedelta(hours=1), "the backup disk is missing")
     status, body = ready(services)
     assert (status, body["status"]) == (200, "degraded")
     assert "the backup disk is missing" in body["checks"]["backup"]["error"]
