@@ -237,20 +237,6 @@ def test_the_original_download_is_the_received_bytes_under_a_safe_name(
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
-def test_a_lost_original_file_is_named_as_such_not_as_an_unexpected_error(
-    acme: Api, process: Any, services: Services
-) -> None:
-    posted = acme.post_invoice(invoice_pdf(3)).json()
-    process()
-    invoice_id = acme.get(f"/api/v1/documents/{posted['id']}").json()["invoice_id"]
-    services.files.path(sha256_hex(invoice_pdf(3))).unlink()
-    response = acme.get(f"/api/v1/invoices/{invoice_id}/original")
-    assert response.status_code == 500
-    error = response.json()["error"]
-    assert error["code"] == "stored_file_missing"
-    assert "restore" in error["message"]
-
-
 def test_reprocess_queues_the_document_and_keeps_the_invoice_id(
     acme: Api, invoices: dict[str, str], process: Any
 ) -> None:

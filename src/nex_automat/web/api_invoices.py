@@ -171,15 +171,7 @@ def original(request: Request, invoice_id: str, tenant_id: Tenant) -> Response:
     with services.db.tenant_session(tenant_id) as session:
         document = _document(session, _invoice(session, invoice_id))
         sha256, media_type, filename = document.sha256, document.media_type, document.filename
-    try:
-        data = services.files.get(sha256)
-    except StoredFileMissing:
-        raise ApiError(
-            500,
-            "stored_file_missing",
-            "the document store has lost this document's file; restore it from a backup "
-            "(nex-automat backup restore) and check the store with nex-automat doctor",
-        ) from None
+    data = services.files.get(sha256)
     return Response(data, media_type=media_type, headers=download_headers(filename, media_type))
 
 

@@ -93,7 +93,6 @@ NEX_ERRORS: dict[str, tuple[int, str]] = {
     "unsupported_media_type": (415, "unsupported_media_type"),
     "empty_document": (400, "empty_document"),
     "invalid_cursor": (400, "invalid_cursor"),
-    "stored_file_missing": (500, "stored_file_missing"),
 }
 """Error code from below → (HTTP status, code answered)."""
 
