@@ -215,7 +215,7 @@ class WorkerProcess:
     @property
     def name(self) -> str:
         """What the worker writes as ``locked_by`` on the jobs it holds."""
-        return f"{socket.gethostname()}:{self.pid}"
+        return f"worker:{socket.gethostname()}:{self.pid}"
 
     def start(self) -> None:
         with self.log_file.open("ab") as log:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -14,7 +17,7 @@ from nex_automat.pipeline.runner import InProcessRunner, JobRunner, RetryPolicy,
 from nex_automat.store.db import Database
 from nex_automat.store.files import DocumentFiles, sha256_hex
 from nex_automat.store.jobs import JobQueue
-from nex_automat.store.models import DocumentState, InvoiceStatus, Job, JobState
+from nex_automat.store.models import DocumentState, InvoiceStatus, Job, JobState, Tenant
 from nex_automat.store.sqltypes import utcnow
 from tests.extract.scans import degrade_pdf_page
 
@@ -55,10 +58,26 @@ def make_runner(
     *,
     workers: int = 2,
     poll_seconds: float = 0.05,
+    lease: timedelta = timedelta(seconds=30),
+    handlers: dict[str, Callable[[Job], None]] | None = None,
 ) -> InProcessRunner:
     return InProcessRunner(
-        database, files, queue, processor, workers=workers, poll_seconds=poll_seconds
+        database,
+        files,
+        queue,
+        processor,
+        workers=workers,
+        poll_seconds=poll_seconds,
+        lease=lease,
+        handlers=handlers,
     )
+
+
+def ended_service_thread() -> str:
+    """The holder name of a service thread of this machine whose process has ended."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return f"serve:{socket.gethostname()}:{child.pid}:0"
 
 
 def test_run_pending_processes_every_queued_document(
@@ -103,7 +122,7 @@ def test_an_unexpected_error_is_retried_later_with_backoff(
 ) -> None:
     pdf = invoice_pdf(2)
     document_id = intake.receive(tenant, pdf, arrival()).document_id
-    files.path(sha256_hex(pdf)).unlink()
+    files.tenant(tenant).path(sha256_hex(pdf)).unlink()
     policy = RetryPolicy(max_attempts=5, first_delay=timedelta(minutes=10))
 
     before = utcnow()
@@ -117,7 +136,7 @@ def test_an_unexpected_error_is_retried_later_with_backoff(
     assert (document.state, document.error_code) == (DocumentState.RECEIVED, "internal_error")
     assert run_pending(queue, processor, policy=policy) == 0, "not before its time"
 
-    files.put(pdf)
+    files.tenant(tenant).put(pdf)
     with database.session() as session:
         session.execute(update(Job).values(run_after=utcnow()))
     assert run_pending(queue, processor, policy=policy) == 1
@@ -140,7 +159,7 @@ def test_retries_stop_after_the_last_attempt_and_the_document_fails(
 ) -> None:
     pdf = invoice_pdf(3)
     intake.receive(tenant, pdf, arrival())
-    files.path(sha256_hex(pdf)).unlink()
+    files.tenant(tenant).path(sha256_hex(pdf)).unlink()
 
     assert run_pending(queue, processor, policy=NO_DELAY) == 3
 
@@ -182,7 +201,7 @@ def test_a_job_left_running_by_a_dead_worker_is_completed_exactly_once(
     tenant: str,
 ) -> None:
     intake.receive(tenant, invoice_pdf(5), arrival())
-    assert queue.claim("worker-that-died") is not None
+    assert queue.claim(ended_service_thread()) is not None
 
     runner = make_runner(database, files, queue, processor, poll_seconds=0.05)
     runner.start()
@@ -207,7 +226,7 @@ def test_a_job_interrupted_after_saving_runs_again_and_keeps_its_invoice(
     tenant: str,
 ) -> None:
     document_id = intake.receive(tenant, invoice_pdf(6), arrival()).document_id
-    assert queue.claim("worker-that-died") is not None
+    assert queue.claim(ended_service_thread()) is not None
     processor.process(document_id)
     [saved] = invoices(database)
 
@@ -330,3 +349,88 @@ def test_a_job_not_finished_when_the_runner_stops_is_queued_again_at_once(
     assert job.state == JobState.DONE, "the worker still finished what it had in hand"
     assert len(invoices(database)) == 1
     assert run_pending(queue, processor) == 0
+
+
+def test_a_job_of_a_service_lost_on_another_machine_is_taken_back_when_its_lease_ends(
+    database: Database,
+    intake: Intake,
+    queue: JobQueue,
+    processor: DocumentProcessor,
+    *,
+    files: DocumentFiles,
+    tenant: str,
+) -> None:
+    intake.receive(tenant, invoice_pdf(7), arrival())
+    assert queue.claim("serve:another-machine:4242:0") is not None
+
+    runner = make_runner(database, files, queue, processor, lease=timedelta(seconds=0.4))
+    runner.start()
+    try:
+        wait_until(all_jobs_finished(queue), timeout=30)
+    finally:
+        runner.stop()
+
+    [job] = jobs(database)
+    assert (job.state, job.attempts) == (JobState.DONE, 2)
+    assert len(invoices(database)) == 1
+
+
+def test_two_services_sharing_a_database_run_a_job_longer_than_its_lease_once(
+    database: Database,
+    intake: Intake,
+    queue: JobQueue,
+    processor: DocumentProcessor,
+    *,
+    files: DocumentFiles,
+    tenant: str,
+) -> None:
+    document_id = intake.receive(tenant, invoice_pdf(8), arrival()).document_id
+    run_pending(queue, processor)
+    runs: list[int] = []
+
+    def slow_handler(job: Job) -> None:
+        runs.append(job.id)
+        time.sleep(2.0)
+
+    queue.enqueue(tenant_id=tenant, document_id=document_id, kind="slow")
+    lease = timedelta(seconds=0.4)
+    services = [
+        make_runner(database, files, queue, processor, lease=lease, handlers={"slow": slow_handler})
+        for _ in range(2)
+    ]
+    for runner in services:
+        runner.start()
+    try:
+        wait_until(all_jobs_finished(queue), timeout=30)
+    finally:
+        for runner in services:
+            runner.stop()
+
+    assert len(runs) == 1
+    slow = [job for job in jobs(database) if job.kind == "slow"]
+    assert [(job.state, job.attempts) for job in slow] == [(JobState.DONE, 1)]
+
+
+def test_a_disabled_tenants_documents_wait_and_are_processed_once_it_is_enabled(
+    database: Database,
+    intake: Intake,
+    queue: JobQueue,
+    processor: DocumentProcessor,
+    *,
+    files: DocumentFiles,
+    tenant: str,
+) -> None:
+    intake.receive(tenant, invoice_pdf(9), arrival())
+    with database.session() as session:
+        session.execute(update(Tenant).where(Tenant.id == tenant).values(disabled=True))
+
+    assert run_pending(queue, processor) == 0
+    assert (queue.held(), {d.state for d in documents(database)}) == (
+        1,
+        {DocumentState.RECEIVED},
+    )
+
+    with database.session() as session:
+        session.execute(update(Tenant).where(Tenant.id == tenant).values(disabled=False))
+    assert run_pending(queue, processor) == 1
+    assert {d.state for d in documents(database)} == {DocumentState.PROCESSED}

@@ -26,6 +26,7 @@ from nex_automat.pipeline.workers import (
     install_schema,
     libpq_url,
 )
+from nex_automat.store.jobs import live_worker_processes
 from nex_automat.store.models import DocumentSource, Job, JobState
 from nex_automat.store.sqltypes import utcnow
 from tests.databases import create_postgres_database, drop_postgres_database
@@ -165,7 +166,7 @@ def test_a_job_left_running_without_a_procrastinate_job_is_queued_again_once_sta
     stale, fresh = services.queue.due(10)
     node = WorkerNode(services, concurrency=1)
     for row in (stale, fresh):
-        assert services.queue.claim_job(row.id, "stopped-worker") is not None
+        assert services.queue.claim_job(row.id, "worker:host-a:4242") is not None
     with services.db.session() as session:
         session.execute(
             update(Job).where(Job.id == stale.id).values(locked_at=utcnow() - timedelta(hours=1))
@@ -179,3 +180,41 @@ def test_a_job_left_running_without_a_procrastinate_job_is_queued_again_once_sta
     requeued, running = services.queue.get(stale.id), services.queue.get(fresh.id)
     assert requeued is not None and requeued.state is JobState.QUEUED
     assert running is not None and running.state is JobState.RUNNING
+
+
+def test_workers_leave_a_service_threads_job_alone_while_its_lease_is_kept(
+    services: Services,
+) -> None:
+    services.intake.receive("default", invoice_pdf(7), arrival())
+    services.intake.receive("default", invoice_pdf(8), arrival())
+    kept, lost = services.queue.due(10)
+    node = WorkerNode(services, concurrency=1)
+    assert services.queue.claim_job(kept.id, "serve:host-a:10:0") is not None
+    assert services.queue.claim_job(lost.id, "serve:host-b:20:0") is not None
+    with services.db.session() as session:
+        session.execute(
+            update(Job).where(Job.id == lost.id).values(locked_at=utcnow() - timedelta(hours=1))
+        )
+
+    async def recover() -> int:
+        async with node.app.open_async():
+            return await node.recover()
+
+    assert asyncio.run(recover()) == 1
+    assert [services.queue.get(row.id).state for row in (kept, lost)] == [  # type: ignore[union-attr]
+        JobState.RUNNING,
+        JobState.QUEUED,
+    ]
+
+
+def test_live_worker_processes_are_those_with_a_recent_heartbeat(services: Services) -> None:
+    assert live_worker_processes(services.db, timedelta(seconds=30)) == 0
+    with services.db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO procrastinate_workers (last_heartbeat) VALUES "
+                "(NOW()), (NOW() - INTERVAL '5 seconds'), (NOW() - INTERVAL '1 hour')"
+            )
+        )
+    assert live_worker_processes(services.db, timedelta(seconds=30)) == 2
+    assert live_worker_processes(services.db, timedelta(seconds=2)) == 1

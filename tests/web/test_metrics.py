@@ -21,6 +21,7 @@ from nex_automat.pipeline.mailbox import MailboxPoller
 from nex_automat.pipeline.services import Services, build_services
 from nex_automat.store.db import open_database
 from nex_automat.store.jobs import JobQueue
+from nex_automat.store.tenants import set_tenant_disabled
 from nex_automat.web.app import create_app
 from tests.e2e.installation import free_port
 from tests.web.conftest import Api
@@ -75,6 +76,26 @@ def test_a_processed_upload_is_counted_by_source_method_and_outcome(
     assert value(after, "nex_database_up") == 1
     assert value(after, "nex_storage_free_bytes") > 0
     assert created.status_code in (200, 201) and isdoc.status_code in (200, 201)
+
+
+def test_jobs_of_a_disabled_tenant_are_shown_as_held_not_queued(
+    acme: Api, client: TestClient, services: Services
+) -> None:
+    acme.post_invoice(invoice_pdf(2))
+    with services.db.session() as session:
+        set_tenant_disabled(session, "acme", True)
+
+    _, held = scrape(client)
+
+    assert value(held, "nex_queue_held_jobs") == 1
+    assert value(held, "nex_queue_jobs", state="queued") == 0
+    assert value(held, "nex_queue_oldest_wait_seconds") == 0
+
+
+def test_the_workers_at_hand_are_exposed(client: TestClient, services: Services) -> None:
+    _, samples = scrape(client)
+    assert value(samples, "nex_service_worker_threads") == services.settings.workers
+    assert value(samples, "nex_worker_processes") == 0
 
 
 def test_failures_are_counted_by_error_code(acme: Api, client: TestClient, process: Any) -> None:

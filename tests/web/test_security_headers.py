@@ -34,6 +34,7 @@ def test_api_answers_allow_nothing_to_run_or_frame(acme: Api, path: str, status:
     response = acme.get(path)
     assert response.status_code == status
     assert_secured(response, DEFAULT_POLICY)
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_an_unauthorized_answer_is_secured_too(client: TestClient) -> None:
@@ -56,6 +57,8 @@ def test_redirects_and_static_files_are_secured(client: TestClient) -> None:
     script = client.get("/static/app.js")
     assert script.status_code == 200
     assert_secured(script, DEFAULT_POLICY)
+    assert redirect.headers["Cache-Control"] == "no-store"
+    assert "no-store" not in script.headers.get("Cache-Control", "")
 
 
 def test_the_pages_templates_need_no_inline_script_or_style() -> None:

@@ -10,7 +10,9 @@ Two kinds of number:
   their latency by route *template* (``/api/v1/invoices/{invoice_id}``, never the raw path,
   so ids make no new series). They start from zero when the process does, as Prometheus
   counters do; ``rate()`` and ``increase()`` see through restarts.
-* State, read when scraped (:class:`StateCollector`): the job queue, invoices by status
+* State, read when scraped (:class:`StateCollector`): the job queue (with the jobs held
+  for disabled tenants, the worker processes alive on every machine and this service's
+  own worker threads), invoices by status
   and documents by state from the database (so they survive restarts; totals over all
   tenants, never one tenant's), free disk space, each mailbox's failed polls and last good
   poll, and the last backup. A database that does not answer gives ``nex_database_up 0``
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -33,6 +35,7 @@ from nex_automat import __version__
 from nex_automat.ops.backup import backup_status
 from nex_automat.ops.readiness import free_bytes
 from nex_automat.pipeline.events import PipelineEvents
+from nex_automat.store.jobs import live_worker_processes
 from nex_automat.store.models import (
     Document,
     DocumentSource,
@@ -183,6 +186,22 @@ class StateCollector(Collector):
         )
         for state in QUEUE_STATES:
             jobs.add_metric([state.value], counts.get(state, 0))
+        held = GaugeMetricFamily(
+            f"{PREFIX}_queue_held_jobs",
+            "Jobs of disabled tenants, kept until the tenant is enabled again.",
+        )
+        held.add_metric([], self.queue.held())
+        workers = GaugeMetricFamily(
+            f"{PREFIX}_worker_processes",
+            "nex-automat worker processes sending heartbeats, on every machine.",
+        )
+        stalled_after = timedelta(seconds=self.settings.worker_stalled_seconds)
+        workers.add_metric([], live_worker_processes(self.db, stalled_after))
+        threads = GaugeMetricFamily(
+            f"{PREFIX}_service_worker_threads",
+            "Worker threads of this service (0 when processing is left to worker processes).",
+        )
+        threads.add_metric([], 0 if self.settings.external_workers else self.settings.workers)
         oldest = self.queue.oldest_due()
         wait = GaugeMetricFamily(
             f"{PREFIX}_queue_oldest_wait_seconds",
@@ -209,7 +228,7 @@ class StateCollector(Collector):
         )
         for state in DocumentState:
             documents.add_metric([state.value], states.get(state, 0))
-        yield from (jobs, wait, invoices, documents)
+        yield from (jobs, held, workers, threads, wait, invoices, documents)
 
     def _storage(self) -> Iterator[Metric]:
         try:

@@ -182,6 +182,7 @@ def check_queue(queue: JobQueue, health: HealthSettings, now: datetime) -> Check
     details = {
         "queued": counts.get(JobState.QUEUED, 0),
         "running": counts.get(JobState.RUNNING, 0),
+        "held": queue.held(),
         "oldest_wait_seconds": round(wait, 1),
     }
     limit = health.max_queue_wait_minutes * 60

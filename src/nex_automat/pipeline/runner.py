@@ -11,9 +11,13 @@ Jobs of other kinds (``handover``, the ERP hand-over) run the :data:`JobHandler`
 for their kind; one that raises is queued again the same way, and fails for good after
 the last attempt.
 
-:class:`InProcessRunner` is the embedded engine: one per database. On start it takes
-every job still marked running as orphaned by a crash and queues it again, which is safe
-because processing is idempotent. It sits behind :class:`JobRunner`; the distributed
+:class:`InProcessRunner` is the embedded engine: worker threads in the service. Its jobs
+are held under leases (:mod:`nex_automat.pipeline.leases`): a job left running by a
+process that died is queued again — at once when that process ran on this machine, after
+its lease otherwise — which is safe because processing is idempotent. Several services
+(and ``nex-automat worker`` processes) can share one PostgreSQL database: each job is
+claimed by one of them, and no two jobs of one document run at once. It sits behind
+:class:`JobRunner`; the distributed
 engine (procrastinate on PostgreSQL, :mod:`nex_automat.pipeline.workers`) runs the same
 :func:`run_job` in ``nex-automat worker`` processes instead.
 """
@@ -21,8 +25,6 @@ engine (procrastinate on PostgreSQL, :mod:`nex_automat.pipeline.workers`) runs t
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -31,10 +33,11 @@ from datetime import timedelta
 from typing import Protocol
 
 from nex_automat.logcontext import log_context
+from nex_automat.pipeline.leases import DEFAULT_LEASE, LeaseKeeper
 from nex_automat.pipeline.process import PROCESS_JOB, DocumentProcessor
 from nex_automat.store.db import Database
 from nex_automat.store.files import DocumentFiles
-from nex_automat.store.jobs import JobQueue
+from nex_automat.store.jobs import JobQueue, holder_name
 from nex_automat.store.models import Job
 from nex_automat.store.sqltypes import utcnow
 
@@ -145,23 +148,32 @@ def run_pending(
     queue: JobQueue,
     processor: DocumentProcessor,
     *,
-    worker_id: str = "cli",
+    worker_id: str | None = None,
     policy: RetryPolicy | None = None,
     on_done: Callable[[], None] | None = None,
     handlers: Mapping[str, JobHandler] | None = None,
+    lease: timedelta = DEFAULT_LEASE,
 ) -> int:
     """Run every job that is due, in the calling thread; returns how many ran.
 
     Jobs put back for a later retry are left for later. ``on_done`` is called after each
-    job, so a command can show progress.
+    job, so a command can show progress. The job in hand keeps its lease, so a service
+    sharing the database does not take it back while it runs.
     """
     policy = policy or RetryPolicy()
+    holder = worker_id or holder_name("cli")
+    leases = LeaseKeeper(queue, lease)
+    leases.start()
     count = 0
-    while (job := queue.claim(worker_id)) is not None:
-        run_job(queue, processor, job, policy, handlers)
-        count += 1
-        if on_done is not None:
-            on_done()
+    try:
+        while (job := queue.claim(holder)) is not None:
+            with leases.holding(holder, job.id):
+                run_job(queue, processor, job, policy, handlers)
+            count += 1
+            if on_done is not None:
+                on_done()
+    finally:
+        leases.stop()
     return count
 
 
@@ -179,6 +191,7 @@ class InProcessRunner:
         poll_seconds: float = 1.0,
         policy: RetryPolicy | None = None,
         handlers: Mapping[str, JobHandler] | None = None,
+        lease: timedelta = DEFAULT_LEASE,
     ) -> None:
         self.db = db
         self.files = files
@@ -191,9 +204,7 @@ class InProcessRunner:
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._in_hand: dict[str, int] = {}
-        """Worker id → the job it is running, so a stop can queue unfinished ones again."""
-        self._in_hand_lock = threading.Lock()
+        self.leases = LeaseKeeper(queue, lease)
 
     @property
     def running(self) -> bool:
@@ -203,15 +214,12 @@ class InProcessRunner:
         """Queue again the jobs a crash left running, then start the workers."""
         if self.running:
             return
-        requeued = self.queue.requeue_stale(timedelta(0))
-        if requeued:
-            log.warning("queued again %d job(s) interrupted by a previous stop", requeued)
+        self.leases.recover()
         self._stopping.clear()
-        prefix = f"{socket.gethostname()}:{os.getpid()}"
         self._threads = [
             threading.Thread(
                 target=self._work,
-                args=(f"{prefix}:{index}",),
+                args=(holder_name("serve", index),),
                 name=f"nex-worker-{index}",
                 daemon=True,
             )
@@ -219,6 +227,7 @@ class InProcessRunner:
         ]
         for thread in self._threads:
             thread.start()
+        self.leases.start()
 
     def stop(self, timeout: float = 10) -> None:
         """Stop claiming; wait up to ``timeout`` seconds for the jobs in hand to finish.
@@ -237,11 +246,10 @@ class InProcessRunner:
             thread.join(max(deadline - time.monotonic(), 0))
         self._threads = [thread for thread in self._threads if thread.is_alive()]
         self._release_unfinished()
+        self.leases.stop()
 
     def _release_unfinished(self) -> None:
-        with self._in_hand_lock:
-            unfinished = dict(self._in_hand)
-        for worker_id, job_id in unfinished.items():
+        for worker_id, job_id in self.leases.held().items():
             try:
                 released = self.queue.release(job_id, worker_id)
             except Exception:
@@ -266,13 +274,8 @@ class InProcessRunner:
             job = self.queue.claim(worker_id)
             if job is None:
                 return False
-            with self._in_hand_lock:
-                self._in_hand[worker_id] = job.id
-            try:
+            with self.leases.holding(worker_id, job.id):
                 run_job(self.queue, self.processor, job, self.policy, self.handlers)
-            finally:
-                with self._in_hand_lock:
-                    self._in_hand.pop(worker_id, None)
         except Exception:
             log.exception("worker %s could not claim or record a job", worker_id)
             return False

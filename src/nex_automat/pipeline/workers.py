@@ -20,16 +20,16 @@ procrastinate only carries each due job to a worker:
   idempotent). A row left running without any procrastinate job (its worker was stopped
   and did not wait for it to end) is put back the same way.
 
-Workers must not share a database with a ``serve`` that runs its own worker threads
-(``external_workers`` unset): those hold rows without procrastinate jobs.
+A ``serve`` running its own worker threads may share the database with workers: its
+threads claim rows the same way (one conditional update, the per-document lock) and keep
+leases on them (:mod:`nex_automat.pipeline.leases`), which workers watch too; workers only
+recover rows their own kind holds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -43,7 +43,7 @@ from sqlalchemy.engine import make_url
 from nex_automat.pipeline.runner import RetryPolicy, run_job
 from nex_automat.pipeline.services import Services
 from nex_automat.store.db import Database
-from nex_automat.store.jobs import DueJob
+from nex_automat.store.jobs import WORKER_ROLE, DueJob, holder_name
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ class WorkerNode:
         self.poll_seconds = poll_seconds
         self.stalled_seconds = settings.worker_stalled_seconds
         self.policy = policy or RetryPolicy()
-        self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.name = holder_name(WORKER_ROLE)
         self.app = procrastinate.App(
             connector=procrastinate.PsycopgConnector(
                 conninfo=libpq_url(settings.effective_database_url())
@@ -190,20 +190,23 @@ class WorkerNode:
         return deferred
 
     async def recover(self) -> int:
-        """Queue again the rows lost workers held; returns how many.
+        """Queue again the rows lost processes held; returns how many.
 
-        A row is lost when its procrastinate job belongs to a worker that stopped sending
-        heartbeats, or when it is still running with no procrastinate job at all (its
-        worker was stopped and gave up waiting for it before it ended).
+        A worker's row is lost when its procrastinate job belongs to a worker that stopped
+        sending heartbeats, or when it is still running with no procrastinate job at all
+        (its worker was stopped and gave up waiting for it before it ended). Any other
+        holder's row (a service thread, a command) is lost when its lease ran out.
         """
-        return await self._recover_stalled() + await self._recover_orphans()
+        lease = timedelta(seconds=self.stalled_seconds)
+        leased = await asyncio.to_thread(self.services.queue.requeue_stale, lease)
+        return leased + await self._recover_stalled() + await self._recover_orphans()
 
     async def _recover_orphans(self) -> int:
         queue = self.services.queue
         # Running rows first, then the carried ones: a row that ends in between is no
         # longer running, and requeue() leaves it alone.
         running = await asyncio.to_thread(
-            queue.running_since, timedelta(seconds=self.stalled_seconds)
+            queue.running_since, timedelta(seconds=self.stalled_seconds), role=WORKER_ROLE
         )
         carried = await asyncio.to_thread(carried_job_ids, self.services.db)
         recovered = 0

@@ -1,25 +1,113 @@
-"""A job queue in the database, for the in-process runner.
+"""The job queue in the database: the one record of what must be processed.
 
 A claim is one atomic statement on both databases: ``UPDATE jobs … WHERE id = (SELECT …
 LIMIT 1) RETURNING …``. On PostgreSQL the inner SELECT is ``FOR UPDATE SKIP LOCKED``, so
 concurrent workers each take a different job without waiting on one another; SQLite runs
 one writing statement at a time, so the select and the update cannot interleave with
-another claim. Jobs left ``running`` by a crashed process are put back by
-:meth:`JobQueue.requeue_stale`.
+another claim.
+
+Only a *claimable* job is taken: its tenant is enabled (a disabled tenant's jobs are held
+until it is enabled again) and no other job of its document is running. The last rule is
+also a partial unique index (``uq_jobs_running_document``), so two processes racing for
+two jobs of one document cannot both win: the loser's claim ends without a job.
+
+``locked_by`` names the holder as ``role:host:pid[:slot]`` (:func:`holder_name`). Jobs
+held by distributed workers are recovered through procrastinate's heartbeats
+(:mod:`nex_automat.pipeline.workers`); every other holder renews ``locked_at`` while it
+runs the job, and a job whose lease ran out is queued again by :meth:`JobQueue.requeue_stale`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import socket
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, func, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
 
 from nex_automat.store.db import Database
-from nex_automat.store.models import Document, Job, JobState
+from nex_automat.store.models import Document, Job, JobState, Tenant
 from nex_automat.store.sqltypes import utcnow
+
+WORKER_ROLE = "worker"
+"""The holder role of ``nex-automat worker`` processes, whose jobs procrastinate recovers."""
+
+
+def holder_name(role: str, slot: int | None = None) -> str:
+    """The ``locked_by`` of this process in ``role`` (``serve``, ``worker``, ``cli``).
+
+    Host and process id let a later process on the same machine see at once that the
+    holder is gone; the role says which recovery applies to its jobs.
+    """
+    name = f"{role}:{socket.gethostname()}:{os.getpid()}"
+    return name if slot is None else f"{name}:{slot}"
+
+
+def holder_gone_here(locked_by: str) -> bool:
+    """Whether ``locked_by`` names a process of this machine that no longer runs.
+
+    Unknown forms and other machines answer ``False``: their jobs wait for their lease to
+    run out. So does Windows, where ``os.kill`` would end the process it asks about.
+    """
+    parts = locked_by.split(":")
+    if os.name == "nt" or len(parts) < 3 or parts[1] != socket.gethostname():
+        return False
+    if not parts[2].isdigit() or int(parts[2]) == os.getpid():
+        return False
+    try:
+        os.kill(int(parts[2]), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def live_worker_processes(db: Database, within: timedelta) -> int:
+    """How many ``nex-automat worker`` processes sent a heartbeat within ``within``.
+
+    Read from procrastinate's own table; 0 on SQLite or before any worker has started.
+    """
+    if db.dialect != "postgresql":
+        return 0
+    with db.engine.connect() as connection:
+        if connection.scalar(text("SELECT to_regclass('procrastinate_workers')")) is None:
+            return 0
+        statement = text(
+            "SELECT count(*) FROM procrastinate_workers "
+            "WHERE last_heartbeat > now() - make_interval(secs => :seconds)"
+        )
+        return connection.scalar(statement, {"seconds": within.total_seconds()}) or 0
+
+
+def _held_in(role: str) -> ColumnElement[bool]:
+    return Job.locked_by.startswith(f"{role}:", autoescape=True)
+
+
+def _worker_held() -> ColumnElement[bool]:
+    """Running jobs of ``nex-automat worker`` processes (``NULL`` holders are not)."""
+    return func.coalesce(_held_in(WORKER_ROLE), False)
+
+
+def _disabled_tenants() -> ColumnElement[bool]:
+    return Job.tenant_id.in_(select(Tenant.id).where(Tenant.disabled))
+
+
+def _held() -> ColumnElement[bool]:
+    """Queued jobs of disabled tenants: kept, not run, not counted as waiting."""
+    return and_(Job.state == JobState.QUEUED, _disabled_tenants())
+
+
+def _claimable() -> tuple[ColumnElement[bool], ...]:
+    other = aliased(Job)
+    document_busy = exists().where(
+        other.document_id == Job.document_id, other.state == JobState.RUNNING
+    )
+    return (Job.state == JobState.QUEUED, ~_disabled_tenants(), ~document_busy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +199,7 @@ class JobQueue:
         now = utcnow()
         next_due = (
             select(Job.id)
-            .where(Job.state == JobState.QUEUED, Job.run_after <= now)
+            .where(*_claimable(), Job.run_after <= now)
             .order_by(Job.priority.desc(), Job.run_after, Job.id)
             .limit(1)
             .with_for_update(skip_locked=True)
@@ -128,10 +216,14 @@ class JobQueue:
         return self._take(worker_id, now, Job.id == job_id, Job.run_after <= now)
 
     def _take(self, worker_id: str, now: datetime, *which: ColumnElement[bool]) -> Job | None:
-        """Mark the queued job ``which`` selects running for ``worker_id``, in one statement."""
+        """Mark the claimable job ``which`` selects running for ``worker_id``, in one statement.
+
+        ``None`` also when another process took a job of the same document in the same
+        instant: the unique index refused the second claim.
+        """
         statement = (
             update(Job)
-            .where(*which, Job.state == JobState.QUEUED)
+            .where(*which, *_claimable())
             .values(
                 state=JobState.RUNNING,
                 locked_by=worker_id,
@@ -142,27 +234,59 @@ class JobQueue:
             .returning(Job)
             .execution_options(synchronize_session=False)
         )
-        with self.db.session() as session:
-            return session.scalars(statement).one_or_none()
+        try:
+            with self.db.session() as session:
+                return session.scalars(statement).one_or_none()
+        except IntegrityError:
+            return None
 
     def due(self, limit: int) -> list[DueJob]:
-        """Up to ``limit`` queued jobs that may run now, the most urgent first."""
+        """Up to ``limit`` claimable jobs that may run now, the most urgent first."""
         statement = (
             select(Job.id, Job.document_id, Job.priority)
-            .where(Job.state == JobState.QUEUED, Job.run_after <= utcnow())
+            .where(*_claimable(), Job.run_after <= utcnow())
             .order_by(Job.priority.desc(), Job.run_after, Job.id)
             .limit(limit)
         )
         with self.db.session() as session:
             return [DueJob(*row) for row in session.execute(statement)]
 
-    def running_since(self, older_than: timedelta) -> list[int]:
-        """The ids of jobs running for longer than ``older_than``."""
+    def running_since(self, older_than: timedelta, *, role: str | None = None) -> list[int]:
+        """The ids of jobs running for longer than ``older_than`` (held in ``role`` only)."""
         statement = select(Job.id).where(
             Job.state == JobState.RUNNING, Job.locked_at <= utcnow() - older_than
         )
+        if role is not None:
+            statement = statement.where(_held_in(role))
         with self.db.session() as session:
             return list(session.scalars(statement))
+
+    def renew(self, held: Mapping[str, int]) -> None:
+        """Extend to now the lease of each job ``held`` maps its holder to."""
+        now = utcnow()
+        with self.db.session() as session:
+            for holder, job_id in held.items():
+                session.execute(
+                    update(Job)
+                    .where(Job.id == job_id, Job.state == JobState.RUNNING, Job.locked_by == holder)
+                    .values(locked_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+
+    def requeue_lost_here(self) -> int:
+        """Queue again at once the jobs held by processes of this machine that have ended.
+
+        Workers' jobs are left to the workers, which also close their procrastinate jobs.
+        """
+        statement = select(Job.id, Job.locked_by).where(
+            Job.state == JobState.RUNNING, ~_worker_held()
+        )
+        with self.db.session() as session:
+            running = session.execute(statement).all()
+        lost = [
+            (job_id, holder) for job_id, holder in running if holder and holder_gone_here(holder)
+        ]
+        return sum(self.release(job_id, holder) for job_id, holder in lost)
 
     def requeue(self, job_id: int) -> bool:
         """Queue again job ``job_id`` if it is running: its worker is known to be gone."""
@@ -185,11 +309,18 @@ class JobQueue:
         self._finish(job_id, state=state, error=error, run_after=retry_at)
 
     def requeue_stale(self, older_than: timedelta) -> int:
-        """Queue again jobs running longer than ``older_than`` (their worker died)."""
+        """Queue again jobs whose lease is older than ``older_than``: their holder died.
+
+        Workers' jobs are left alone; procrastinate's heartbeats tell when those are lost.
+        """
         now = utcnow()
         statement = (
             update(Job)
-            .where(Job.state == JobState.RUNNING, Job.locked_at <= now - older_than)
+            .where(
+                Job.state == JobState.RUNNING,
+                Job.locked_at <= now - older_than,
+                ~_worker_held(),
+            )
             .values(state=JobState.QUEUED, locked_by=None, locked_at=None, updated_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -212,9 +343,12 @@ class JobQueue:
             return bool(session.execute(statement).rowcount)
 
     def oldest_due(self) -> datetime | None:
-        """When the longest-waiting queued job became due; ``None`` when none is due."""
+        """When the longest-waiting queued job became due; ``None`` when none is due.
+
+        Held jobs (of disabled tenants) do not wait for processing and are not counted.
+        """
         statement = select(func.min(Job.run_after)).where(
-            Job.state == JobState.QUEUED, Job.run_after <= utcnow()
+            Job.state == JobState.QUEUED, ~_disabled_tenants(), Job.run_after <= utcnow()
         )
         with self.db.session() as session:
             return session.scalar(statement)
@@ -224,10 +358,15 @@ class JobQueue:
             return session.get(Job, job_id)
 
     def counts(self) -> dict[JobState, int]:
-        """How many jobs are in each state, for health and metrics."""
+        """How many jobs are in each state, for health and metrics; held jobs are not queued."""
+        statement = select(Job.state, func.count()).where(~_held()).group_by(Job.state)
         with self.db.session() as session:
-            rows = session.execute(select(Job.state, func.count()).group_by(Job.state)).all()
-            return {row[0]: row[1] for row in rows}
+            return {row[0]: row[1] for row in session.execute(statement).all()}
+
+    def held(self) -> int:
+        """How many queued jobs wait for their tenant to be enabled again."""
+        with self.db.session() as session:
+            return session.scalar(select(func.count()).select_from(Job).where(_held())) or 0
 
     def _finish(
         self, job_id: int, *, state: JobState, error: str | None, run_after: datetime | None

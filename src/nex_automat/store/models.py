@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -358,6 +359,15 @@ class Job(TenantOwned, Base):
     __table_args__ = (
         Index(None, "state", "priority", "run_after"),
         Index(None, "document_id"),
+        # The per-document lock: at most one job of a document runs at a time, whichever
+        # process (service thread, worker) claims it.
+        Index(
+            "uq_jobs_running_document",
+            "document_id",
+            unique=True,
+            sqlite_where=text("state = 'running'"),
+            postgresql_where=text("state = 'running'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -7,6 +7,10 @@ meant to run or be shown in a frame. The interactive API docs are FastAPI's page
 load their scripts from a CDN and inline, so they keep every header but a policy.
 ``Strict-Transport-Security`` is sent only when the installation says it is served over
 https (``secure_cookies``): sent over plain http, it would lock browsers out.
+
+Invoices, documents and keys must not linger in browser or proxy caches, so an answer
+that does not say how it may be cached gets ``Cache-Control: no-store``; only the static
+assets (scripts, styles, icons — no data) are left to the browser's usual caching.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ ALWAYS: dict[str, str] = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 """Headers every answer carries, whatever it is."""
+
+STATIC_PREFIX = "/static/"
+"""The workspace's own scripts, styles and icons: the same for everyone, cacheable."""
 
 THIRD_PARTY_PAGES = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
 """FastAPI's own API documentation pages: no policy of ours fits their CDN scripts."""
@@ -55,6 +62,8 @@ class SecurityHeaders:
                     headers.setdefault(name, value)
                 if path not in THIRD_PARTY_PAGES:
                     headers.setdefault("Content-Security-Policy", DEFAULT_POLICY)
+                if not path.startswith(STATIC_PREFIX):
+                    headers.setdefault("Cache-Control", "no-store")
                 if self.https:
                     headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)

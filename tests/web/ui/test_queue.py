@@ -36,6 +36,8 @@ def test_the_queue_shows_waiting_running_and_failed_jobs_with_their_worker_and_e
     assert "/admin/queue" in admin.get("/admin").text
     page = admin.get("/admin/queue").text
     assert "Processing queue" in page
+    threads = workspace.services.settings.workers
+    assert f"Processing: worker processes 0, service threads {threads}" in page
     assert 'data-count="queued">1<' in page
     assert 'data-count="running">1<' in page
     assert 'data-count="failed">1<' in page

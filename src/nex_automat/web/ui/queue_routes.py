@@ -2,18 +2,20 @@
 
 - ``GET /admin/queue?show=waiting|failed|all`` — the tenant's jobs by state with their
   counts: waiting (queued or running) by default, then the ones that failed for good.
-  Running jobs show the worker (``host:pid``) holding them, retried ones their last error
-  and when they are due again.
+  Running jobs show the worker (``role:host:pid``) holding them, retried ones their last
+  error and when they are due again; above them, the processing capacity at hand: worker
+  processes alive on every machine and this service's own worker threads.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from nex_automat.store.jobs import count_jobs, list_jobs
+from nex_automat.store.jobs import count_jobs, list_jobs, live_worker_processes
 from nex_automat.store.models import JobState
 from nex_automat.web.deps import services_of
 from nex_automat.web.ui.rendering import render
@@ -36,7 +38,15 @@ FILTERS: dict[str, tuple[JobState, ...]] = {
 def queue_page(request: Request, user: Admin, show: str = "waiting") -> Response:
     if show not in FILTERS:
         show = next(iter(FILTERS))
-    with services_of(request).db.tenant_session(user.tenant_id) as session:
+    services = services_of(request)
+    settings = services.settings
+    capacity = {
+        "processes": live_worker_processes(
+            services.db, timedelta(seconds=settings.worker_stalled_seconds)
+        ),
+        "threads": 0 if settings.external_workers else settings.workers,
+    }
+    with services.db.tenant_session(user.tenant_id) as session:
         counts = count_jobs(session)
         rows = list_jobs(session, states=FILTERS[show])
         return render(
@@ -47,4 +57,5 @@ def queue_page(request: Request, user: Admin, show: str = "waiting") -> Response
             show=show,
             filters=FILTERS,
             counts={state.value: counts.get(state, 0) for state in JobState},
+            capacity=capacity,
         )

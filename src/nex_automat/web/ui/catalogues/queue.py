@@ -24,6 +24,7 @@ SK: dict[str, str] = {
     "queue.worker": "Spracúva",
     "queue.error": "Posledná chyba",
     "queue.none": "Žiadne úlohy.",
+    "queue.capacity": "Spracúvajú: pracovné procesy {processes}, vlákna služby {threads}",
 }
 
 CS: dict[str, str] = {
@@ -48,6 +49,7 @@ CS: dict[str, str] = {
     "queue.worker": "Zpracovává",
     "queue.error": "Poslední chyba",
     "queue.none": "Žádné úlohy.",
+    "queue.capacity": "Zpracovávají: pracovní procesy {processes}, vlákna služby {threads}",
 }
 
 EN: dict[str, str] = {
@@ -72,4 +74,5 @@ EN: dict[str, str] = {
     "queue.worker": "Worker",
     "queue.error": "Last error",
     "queue.none": "No jobs.",
+    "queue.capacity": "Processing: worker processes {processes}, service threads {threads}",
 }
