@@ -20,11 +20,14 @@ from nex_automat.ops.doctor import (
     examine,
     migration_check,
     tesseract_check,
+    workers_check,
 )
 from nex_automat.ops.setup import initialise
+from nex_automat.pipeline.workers import install_schema
 from nex_automat.store.db import Database, open_database
 from nex_automat.store.models import ApiKey
 from nex_automat.store.sqltypes import utcnow
+from tests.databases import create_postgres_database, drop_postgres_database
 from tests.servers.dovecot import DovecotServer, running_dovecot
 from tests.servers.smtp import running_smtp
 
@@ -66,6 +69,7 @@ def test_a_new_installation_passes_with_warnings_for_what_is_not_set_up(
         "database": Verdict.PASS,
         "migrations": Verdict.PASS,
         "API key": Verdict.PASS,
+        "workers": Verdict.PASS,
         "storage": Verdict.PASS,
         "free disk": Verdict.PASS,
         "Tesseract": Verdict.PASS,
@@ -77,6 +81,7 @@ def test_a_new_installation_passes_with_warnings_for_what_is_not_set_up(
     assert "slk, ces, eng" in detail(findings, "Tesseract")
     assert "E-mail setup" in detail(findings, "SMTP")
     assert database.dialect in detail(findings, "database")
+    assert "the service processes documents with" in detail(findings, "workers")
 
 
 def test_a_configuration_that_does_not_load_stops_the_checks(tmp_path: Path) -> None:
@@ -129,6 +134,28 @@ def test_without_a_live_api_key_the_api_is_unusable(tmp_path: Path) -> None:
     findings = list(examine(data_dir))
     assert verdicts(findings)["API key"] is Verdict.WARN
     assert "apikey create" in detail(findings, "API key")
+
+
+def test_worker_processes_are_looked_for_when_processing_is_left_to_them(
+    tmp_path: Path,
+) -> None:
+    url = create_postgres_database()
+    database = open_database(url)
+    settings = load_settings(tmp_path / "data", database_url=url, external_workers=True)
+    try:
+        database.upgrade()
+        install_schema(database)
+        none_alive = workers_check(database, settings)
+        with database.engine.begin() as connection:
+            connection.execute(text("INSERT INTO procrastinate_workers DEFAULT VALUES"))
+        one_alive = workers_check(database, settings)
+    finally:
+        database.dispose()
+        drop_postgres_database(url)
+
+    assert none_alive.verdict is Verdict.WARN
+    assert "nex-automat worker --concurrency" in none_alive.detail
+    assert (one_alive.verdict, one_alive.detail) == (Verdict.PASS, "1 worker process(es) alive")
 
 
 def test_tesseract_missing_or_without_a_language_fails(tmp_path: Path) -> None:

@@ -6,18 +6,22 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from nex_automat.ops.backup.status import record_failure, record_success
-from nex_automat.ops.config import MailboxSettings
+from nex_automat.ops.config import MailboxSettings, load_settings
 from nex_automat.ops.readiness import free_bytes
 from nex_automat.pipeline.mailbox import MailboxPoller
-from nex_automat.pipeline.services import Services
+from nex_automat.pipeline.services import Services, build_services
+from nex_automat.pipeline.workers import install_schema
 from nex_automat.store.db import open_database
 from nex_automat.store.models import Job, Tenant
 from nex_automat.web.app import create_app
+from tests.databases import create_postgres_database, drop_postgres_database
+from tests.pipeline.documents import arrival
 from tests.web.conftest import Api
 from tests.web.samples import invoice_pdf
 
@@ -58,6 +62,7 @@ def test_a_new_installation_is_ready_with_every_check_listed(client: TestClient)
         "error": None,
         "queued": 0,
         "running": 0,
+        "held": 0,
         "oldest_wait_seconds": 0.0,
     }
     assert body["checks"]["backup"]["last_success_at"] is None
@@ -113,6 +118,36 @@ def test_a_document_waiting_too_long_makes_the_queue_backlogged(
     assert (queue["ok"], queue["queued"], queue["running"]) == (False, 1, 0)
     assert 45 * 60 <= queue["oldest_wait_seconds"] < 50 * 60
     assert "health.max_queue_wait_minutes" in queue["error"]
+
+
+def test_documents_waiting_for_worker_processes_that_do_not_run_degrade(
+    tmp_path: Path,
+) -> None:
+    url = create_postgres_database()
+    settings = load_settings(tmp_path / "data", database_url=url, external_workers=True)
+    services = build_services(settings)
+    try:
+        install_schema(services.db)
+        status, body = ready(services)
+        assert body["checks"]["workers"] == {
+            "ok": True,
+            "critical": False,
+            "error": None,
+            "processes": 0,
+        }
+        services.intake.receive(settings.default_tenant, invoice_pdf(), arrival())
+        status, body = ready(services)
+        assert (status, body["status"]) == (200, "degraded")
+        workers = body["checks"]["workers"]
+        assert (workers["ok"], workers["processes"]) == (False, 0)
+        assert "no `nex-automat worker` process runs" in workers["error"]
+        with services.db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO procrastinate_workers DEFAULT VALUES"))
+        status, body = ready(services)
+        assert body["checks"]["workers"]["ok"] and body["checks"]["workers"]["processes"] == 1
+    finally:
+        services.close()
+        drop_postgres_database(url)
 
 
 def test_a_mailbox_without_a_good_poll_for_too_long_is_reported(services: Services) -> None:

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -41,6 +41,7 @@ from nex_automat.ops.readiness import (
 from nex_automat.ops.secrets import mask_url
 from nex_automat.pipeline.mailbox import check_mailbox
 from nex_automat.store.db import Database, alembic_config, open_database
+from nex_automat.store.jobs import live_worker_processes
 from nex_automat.store.models import ApiKey, Tenant
 
 TESSERACT = "tesseract"
@@ -116,6 +117,23 @@ def _database_checks(db: Database, settings: Settings) -> Iterator[Finding]:
     yield passed("database", f"{db.dialect} at {where} answers")
     yield migration_check(db)
     yield _api_keys(db)
+    yield workers_check(db, settings)
+
+
+def workers_check(db: Database, settings: Settings) -> Finding:
+    """Who processes the documents: the service's own threads, or worker processes."""
+    if not settings.external_workers:
+        return passed(
+            "workers", f"the service processes documents with {settings.workers} thread(s)"
+        )
+    alive = live_worker_processes(db, timedelta(seconds=settings.worker_stalled_seconds))
+    if alive == 0:
+        return warned(
+            "workers",
+            "external_workers is set but no `nex-automat worker` process runs: documents "
+            "wait in the queue; start `nex-automat worker --concurrency N`",
+        )
+    return passed("workers", f"{alive} worker process(es) alive")
 
 
 def migration_check(db: Database) -> Finding:

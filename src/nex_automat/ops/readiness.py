@@ -3,7 +3,8 @@
 Two kinds of check. *Critical* ones decide whether the service can take and keep
 documents at all: the database answers, the document storage accepts a file, the disk has
 room. The others tell that something needs attention while the service still works: a
-backlogged queue, a mailbox that has not been polled successfully for a while, a backup
+backlogged queue, documents waiting while processing is left to worker processes and none
+runs (``external_workers``), a mailbox that has not been polled successfully for a while, a backup
 that is failing or stale. ``/ready`` answers 503 only for a failed critical check and
 ``degraded`` (200) for the others, so a load balancer keeps sending documents to an
 instance whose backup is late, while monitoring sees it.
@@ -19,7 +20,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,7 @@ from nex_automat.ops.backup import BackupStatus, backup_status
 from nex_automat.ops.config import HealthSettings
 from nex_automat.pipeline.mailbox import MailboxPoller
 from nex_automat.store.db import Database
-from nex_automat.store.jobs import JobQueue
+from nex_automat.store.jobs import JobQueue, live_worker_processes
 from nex_automat.store.models import JobState, Tenant
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def assess(services: Services, now: datetime | None = None) -> list[Check]:
         check_storage(services.files.root),
         check_disk(services.files.root, health),
         check_queue(services.queue, health, now),
+        *([check_workers(services)] if settings.external_workers else []),
         check_mailboxes(services.pollers, health, now),
         _backup_check(services, now),
     ]
@@ -193,6 +195,26 @@ def check_queue(queue: JobQueue, health: HealthSettings, now: datetime) -> Check
         )
         return Check("queue", False, critical=False, error=error, details=details)
     return Check("queue", True, critical=False, details=details)
+
+
+def check_workers(services: Services) -> Check:
+    """Processing is left to ``nex-automat worker`` processes: is any of them alive?"""
+    settings = services.settings
+    try:
+        alive = live_worker_processes(
+            services.db, timedelta(seconds=settings.worker_stalled_seconds)
+        )
+        waiting = services.queue.counts().get(JobState.QUEUED, 0)
+    except Exception as error:
+        return Check("workers", False, critical=False, error=_first_line(error))
+    details = {"processes": alive}
+    if alive == 0 and waiting:
+        error = (
+            f"{waiting} job(s) wait and no `nex-automat worker` process runs "
+            "(external_workers is set, so this service processes nothing itself)"
+        )
+        return Check("workers", False, critical=False, error=error, details=details)
+    return Check("workers", True, critical=False, details=details)
 
 
 def mailbox_silence(poller: MailboxPoller, now: datetime) -> float:
