@@ -31,4 +31,6 @@ python3 -m venv .venv
 
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/ruff format --check src tests benchmarks
-.venv/bin/pytest "$@"
+# One worker per core; a worker steals queued tests from a busier one near the end, and each
+# keeps whole runs of a module together, so module fixtures are rarely set up twice.
+.venv/bin/pytest --numprocesses auto --dist worksteal "$@"

@@ -1,35 +1,153 @@
-"""The ``nex-automat`` command: parses arguments and calls the rooms below it."""
+"""The ``nex-automat`` command: parses arguments and calls the rooms below it.
+
+Each command lives in a ``cli_*`` module that imports the rooms it calls, and between them
+they import nearly the whole package, which takes seconds. So the command list below names
+where each command lives, and a command's module is imported only when that command runs;
+``nex-automat --help`` lists every command from here without importing any of them.
+"""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from enum import StrEnum
-from pathlib import Path
-from typing import Annotated
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
 
 import typer
-from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 
-from nex_automat.cli_backup import register as register_backup_commands
-from nex_automat.cli_export import register as register_export_commands
-from nex_automat.cli_notify import register as register_notify_commands
-from nex_automat.cli_ops import register as register_ops_commands
-from nex_automat.cli_service import register as register_service_commands
-from nex_automat.cli_tenants import register as register_tenant_commands
-from nex_automat.console import print_json_line, progress_bar, render_failure, render_result
-from nex_automat.domain.model import Invoice
-from nex_automat.errors import DocumentTooLarge, FileNotFound, NexError, TemplateError
-from nex_automat.extract.contract import failure_json, success_json
-from nex_automat.extract.document import DEFAULT_MAX_PAGES, ExtractOptions, extract_document
-from nex_automat.extract.templates import TemplateLibrary, default_library
-from nex_automat.files import expand_documents, write_atomically
-from nex_automat.formats.cii import write_cii
-from nex_automat.formats.isdoc import write_isdoc
-from nex_automat.formats.ubl import write_ubl
-from nex_automat.formats.validation import validate_document
+
+@dataclass(frozen=True, slots=True)
+class LazyCommand:
+    """A command, or group of commands, that its module defines; loaded on first use."""
+
+    module: str
+    attribute: str
+    summary: str
+    """The line of the command list: the command's own help up to its first blank line."""
+
+    def load(self, name: str) -> TyperCommand | TyperGroup:
+        """The command as Typer builds it from the module's function or Typer app."""
+        target = getattr(import_module(self.module), self.attribute)
+        holder = typer.Typer(add_completion=False)
+        if isinstance(target, typer.Typer):
+            holder.add_typer(target, name=name)
+        else:
+            holder.command(name)(target)
+        return typer.main.get_group(holder).commands[name]
+
+
+COMMANDS: dict[str, LazyCommand] = {
+    "extract": LazyCommand(
+        "nex_automat.cli_extract",
+        "extract",
+        "Read supplier invoices and print what they say, with warnings for what looks wrong.",
+    ),
+    "convert": LazyCommand(
+        "nex_automat.cli_extract",
+        "convert",
+        "Read any invoice NEX Automat understands and write it as ISDOC, UBL or CII.",
+    ),
+    "validate": LazyCommand(
+        "nex_automat.cli_extract",
+        "validate",
+        "Check an e-invoice against its standard; exit 1 when it is not valid.",
+    ),
+    "init": LazyCommand(
+        "nex_automat.cli_service",
+        "init",
+        "Create the data folder, a commented config file, the database and a first API key.",
+    ),
+    "serve": LazyCommand(
+        "nex_automat.cli_service",
+        "serve",
+        "Run the service: HTTP API, processing workers, mailboxes and watched folders.",
+    ),
+    "worker": LazyCommand(
+        "nex_automat.cli_service",
+        "worker",
+        "Process queued documents with the other workers sharing the PostgreSQL database.",
+    ),
+    "ingest": LazyCommand(
+        "nex_automat.cli_service",
+        "ingest",
+        "Store and process documents now, with progress, and print what became of each.",
+    ),
+    "doctor": LazyCommand(
+        "nex_automat.cli_ops",
+        "doctor",
+        "Check everything the installation needs; exit 1 if anything fails.",
+    ),
+    "invoices": LazyCommand("nex_automat.cli_service", "invoices_app", "Look at stored invoices."),
+    "apikey": LazyCommand("nex_automat.cli_service", "apikey_app", "API keys for the HTTP API."),
+    "db": LazyCommand("nex_automat.cli_service", "db_app", "The database."),
+    "user": LazyCommand(
+        "nex_automat.cli_service", "user_app", "People who sign in to the review workspace."
+    ),
+    "catalog": LazyCommand(
+        "nex_automat.cli_service", "catalog_app", "The product and partner catalogue."
+    ),
+    "config": LazyCommand(
+        "nex_automat.cli_ops",
+        "config_app",
+        "The configuration: check it, show what is in effect.",
+    ),
+    "service": LazyCommand(
+        "nex_automat.cli_ops",
+        "service_app",
+        "Run NEX Automat as a system service (systemd or WinSW).",
+    ),
+    "backup": LazyCommand(
+        "nex_automat.cli_backup",
+        "backup_app",
+        "Backups: the database, document files and configuration.",
+    ),
+    "export": LazyCommand(
+        "nex_automat.cli_export",
+        "export_app",
+        "The hand-over of approved invoices to the ERP.",
+    ),
+    "notify": LazyCommand("nex_automat.cli_notify", "notify_app", "E-mail notifications."),
+    "tenant": LazyCommand(
+        "nex_automat.cli_tenants",
+        "tenant_app",
+        "Tenants: the companies this installation serves.",
+    ),
+}
+
+
+class _Listed(TyperCommand):
+    """A command as the command list shows it, before its module is loaded."""
+
+    def __init__(self, name: str, entry: LazyCommand) -> None:
+        super().__init__(name, help=entry.summary)
+
+
+class LazyCommands(TyperGroup):
+    """The top-level commands of :data:`COMMANDS`, each loaded when it is looked up to run."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for name, entry in COMMANDS.items():
+            self.commands.setdefault(name, _Listed(name, entry))
+        self._listing = False
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> TyperCommand | TyperGroup | None:
+        command = self.commands.get(cmd_name)
+        if isinstance(command, _Listed) and not self._listing:
+            command = self.commands[cmd_name] = COMMANDS[cmd_name].load(cmd_name)
+        return command  # type: ignore[return-value]
+
+    def get_help(self, ctx: typer.Context) -> str:
+        """The help page, its command list from :data:`COMMANDS`: nothing is loaded for it."""
+        self._listing = True
+        try:
+            return super().get_help(ctx)
+        finally:
+            self._listing = False
+
 
 app = typer.Typer(
+    cls=LazyCommands,
     help="NEX Automat: supplier invoices in, checked structured data out.",
     no_args_is_help=True,
     add_completion=False,
@@ -39,161 +157,3 @@ app = typer.Typer(
 @app.callback()
 def main() -> None:
     """Keeps ``extract`` a subcommand even while it is the only one."""
-
-
-@app.command()
-def extract(
-    paths: Annotated[
-        list[Path],
-        typer.Argument(
-            help="PDF, ISDOC, ISDOCX, UBL or CII files, or folders: every such file in them."
-        ),
-    ],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="One JSON object per file (JSON Lines) on stdout.")
-    ] = False,
-    templates: Annotated[
-        Path | None,
-        typer.Option(
-            "--templates",
-            envvar="NEX_TEMPLATES_DIR",
-            help="Folder of supplier templates (*.yaml) added to the shipped ones.",
-        ),
-    ] = None,
-    max_pages: Annotated[
-        int, typer.Option(min=1, help="Refuse documents with more pages than this.")
-    ] = DEFAULT_MAX_PAGES,
-) -> None:
-    """Read supplier invoices and print what they say, with warnings for what looks wrong."""
-    err = Console(stderr=True)
-    try:
-        library = default_library(templates)
-    except TemplateError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
-        raise typer.Exit(2) from exc
-    files = list(expand_documents(paths))
-    options = ExtractOptions(max_pages=max_pages)
-    out = Console(highlight=False)
-    failed = False
-    with progress_bar(err, show=len(files) > 1 or any(p.is_dir() for p in paths)) as progress:
-        task = progress.add_task("Reading invoices", total=len(files))
-        for path in files:
-            progress.update(task, description=f"Reading {path.name}")
-            failed |= not _extract_one(path, library, options, as_json=as_json, out=out)
-            progress.advance(task)
-    raise typer.Exit(1 if failed else 0)
-
-
-class Target(StrEnum):
-    isdoc = "isdoc"
-    ubl = "ubl"
-    cii = "cii"
-
-
-WRITERS: dict[Target, Callable[[Invoice], bytes]] = {
-    Target.isdoc: write_isdoc,
-    Target.ubl: write_ubl,
-    Target.cii: write_cii,
-}
-
-
-@app.command()
-def convert(
-    path: Annotated[Path, typer.Argument(help="A PDF or e-invoice to convert.")],
-    to: Annotated[Target, typer.Option("--to", help="The format to write.")],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
-    ] = None,
-    templates: Annotated[
-        Path | None,
-        typer.Option("--templates", envvar="NEX_TEMPLATES_DIR", help="Supplier templates folder."),
-    ] = None,
-) -> None:
-    """Read any invoice NEX Automat understands and write it as ISDOC, UBL or CII."""
-    err = Console(stderr=True)
-    options = ExtractOptions()
-    try:
-        result = extract_document(
-            _read(path, options), templates=default_library(templates), options=options
-        )
-        xml = WRITERS[to](result.invoice)
-    except NexError as exc:
-        err.print(f"[red]{exc.code}:[/red] {exc.message}")
-        raise typer.Exit(2 if isinstance(exc, TemplateError) else 1) from exc
-    if output is None:
-        sys.stdout.buffer.write(xml)
-        sys.stdout.buffer.flush()
-    else:
-        write_atomically(output, xml)
-        err.print(f"{path} → {output} ({to.value}, {result.method})")
-
-
-@app.command()
-def validate(
-    path: Annotated[Path, typer.Argument(help="An ISDOC, UBL or CII XML file.")],
-    isdoc_xsd: Annotated[
-        Path | None,
-        typer.Option(
-            "--isdoc-xsd",
-            envvar="NEX_ISDOC_XSD",
-            help="The official ISDOC 6.0.2 XSD; without it ISDOC is checked by its rules only.",
-        ),
-    ] = None,
-) -> None:
-    """Check an e-invoice against its standard; exit 1 when it is not valid."""
-    err = Console(stderr=True)
-    try:
-        report = validate_document(_read(path, ExtractOptions()), isdoc_xsd=isdoc_xsd)
-    except NexError as exc:
-        err.print(f"[red]{exc.code}:[/red] {exc.message}")
-        raise typer.Exit(1) from exc
-    for violation in report.violations:
-        sys.stdout.write(f"{violation.rule_id}\t{violation.location or '-'}\t{violation.message}\n")
-    verdict = "valid" if report.valid else f"{len(report.violations)} violation(s)"
-    if report.format == "isdoc" and isdoc_xsd is None:
-        verdict += " (ISDOC rules only: no --isdoc-xsd given)"
-    err.print(f"{path}: {report.format}, {verdict}")
-    raise typer.Exit(0 if report.valid else 1)
-
-
-def _extract_one(
-    path: Path, library: TemplateLibrary, options: ExtractOptions, *, as_json: bool, out: Console
-) -> bool:
-    name = str(path)
-    try:
-        result = extract_document(_read(path, options), templates=library, options=options)
-    except NexError as exc:
-        if as_json:
-            print_json_line(failure_json(name, exc))
-        else:
-            out.print(render_failure(name, exc))
-        return False
-    if as_json:
-        print_json_line(success_json(name, result))
-    else:
-        out.print(render_result(name, result))
-    return True
-
-
-def _read(path: Path, options: ExtractOptions) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > options.max_bytes:
-            raise DocumentTooLarge(
-                f"the file has {size} bytes, more than the limit of {options.max_bytes}"
-            )
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise FileNotFound(f"{path} does not exist") from exc
-    except IsADirectoryError as exc:
-        raise FileNotFound(f"{path} is a folder, not a file") from exc
-    except OSError as exc:
-        raise FileNotFound(f"{path} cannot be read: {exc.strerror}") from exc
-
-
-register_service_commands(app)
-register_ops_commands(app)
-register_backup_commands(app)
-register_export_commands(app)
-register_notify_commands(app)
-register_tenant_commands(app)

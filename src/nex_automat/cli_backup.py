@@ -23,7 +23,7 @@ from rich.table import Table
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from nex_automat.cli_service import DataDir, _settings, err
+from nex_automat.cli_common import DataDir, err, settings_or_exit
 from nex_automat.console import print_json_line, progress_bar
 from nex_automat.errors import NexError
 from nex_automat.ops.backup.catalogue import Listed, list_sets, load_set
@@ -57,8 +57,8 @@ LATEST = "latest"
 
 def _backup_settings(data_dir: Path | None, backup_dir: Path | None) -> Settings:
     if backup_dir is None:
-        return _settings(data_dir)
-    return _settings(data_dir, backup={"dir": backup_dir})
+        return settings_or_exit(data_dir)
+    return settings_or_exit(data_dir, backup={"dir": backup_dir})
 
 
 FAILURES = (NexError, OSError, SQLAlchemyError)
@@ -349,7 +349,3 @@ def _size(count: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1000
     return f"{size:.1f} GB"
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(backup_app, name="backup")

@@ -7,7 +7,6 @@ makes the tries: a retry here only queues them, as the retry button in the works
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,9 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from nex_automat.cli_service import DataDir, TenantOption
-from nex_automat.errors import NexError
-from nex_automat.ops.config import Settings, load_settings
+from nex_automat.cli_common import DataDir, TenantOption, settings_or_exit
 from nex_automat.pipeline.export.handover import HandoverWorker
 from nex_automat.store.db import open_database
 from nex_automat.store.exports import DeliveryNotFound, DeliveryNotRetryable, list_deliveries
@@ -33,14 +30,6 @@ export_app = typer.Typer(
 )
 
 
-def _settings(data_dir: Path | None) -> Settings:
-    try:
-        return load_settings(data_dir)
-    except NexError as exc:
-        err.print(f"[red]{exc.code}:[/red] {exc.message}")
-        raise typer.Exit(2) from exc
-
-
 @export_app.command("list")
 def export_list(
     data_dir: DataDir = None,
@@ -53,7 +42,7 @@ def export_list(
     limit: Annotated[int, typer.Option(min=1, max=MAX_LISTED)] = 100,
 ) -> None:
     """Deliveries, most recently changed first."""
-    settings = _settings(data_dir)
+    settings = settings_or_exit(data_dir)
     states = () if show_all else tuple(state or (DeliveryState.FAILED,))
     db = open_database(settings.effective_database_url())
     try:
@@ -93,7 +82,7 @@ def export_retry(
     if not delivery_ids and not all_failed:
         err.print("name deliveries to retry, or give --all-failed")
         raise typer.Exit(2)
-    settings = _settings(data_dir)
+    settings = settings_or_exit(data_dir)
     tenant_id = tenant or settings.default_tenant
     db = open_database(settings.effective_database_url())
     refused = 0
@@ -116,7 +105,3 @@ def export_retry(
         db.dispose()
     if refused:
         raise typer.Exit(1)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(export_app, name="export")

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from nex_automat.cli_service import DataDir
+from nex_automat.cli_common import DataDir
 from nex_automat.errors import NexError
 from nex_automat.ops.config import is_email_address, load_settings
 from nex_automat.ops.letters import trial_letter
@@ -57,7 +57,3 @@ def send_test(
         err.print(f"{exc.code}: {exc.message}")
         raise typer.Exit(NOT_SENT) from exc
     err.print(f"test mail sent to {', '.join(recipients)} through {server}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(notify_app, name="notify")

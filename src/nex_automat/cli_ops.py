@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from nex_automat.cli_service import DataDir
+from nex_automat.cli_common import DataDir
 from nex_automat.console import progress_bar
 from nex_automat.errors import NexError
 from nex_automat.ops import service
@@ -238,9 +238,3 @@ def doctor(data_dir: DataDir = None) -> None:
         )
     Console().print(table)
     raise typer.Exit(1 if any_failed(findings) else 0)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(config_app, name="config")
-    app.add_typer(service_app, name="service")
-    app.command()(doctor)

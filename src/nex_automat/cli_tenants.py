@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from nex_automat.cli_service import DataDir
+from nex_automat.cli_common import DataDir
 from nex_automat.errors import NexError
 from nex_automat.ops.config import load_settings
 from nex_automat.ops.upgrade import upgrade_database
@@ -114,7 +114,3 @@ def tenant_enable(tenant_id: TenantId, data_dir: DataDir = None) -> None:
     with _installation(data_dir) as session:
         set_tenant_disabled(session, tenant_id, False)
     err.print(f"tenant {tenant_id} enabled")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(tenant_app, name="tenant")

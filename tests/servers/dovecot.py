@@ -1,7 +1,9 @@
 """A real Dovecot IMAP server for tests, private to one test and gone when it ends.
 
-Everything lives in one folder: the configuration, the maildirs, the runtime and state
-directories and the log; the one user logs in with a random password. The server listens
+Everything lives in one folder: the configuration, the maildirs, the state directory and
+the log; only the runtime directory, which holds Unix sockets, is a short-named folder of
+its own, since a socket's path may not be longer than 107 bytes and a test's folder can be
+(pytest-xdist adds a level). The one user logs in with a random password. The server listens
 on loopback only, on free ports: plain IMAP (which also offers STARTTLS) and IMAPS, both
 with a self-signed certificate for ``127.0.0.1``. The system's Dovecot configuration is
 not used (Debian ``dovecot-imapd`` need only be installed); the server runs as root with
@@ -20,6 +22,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +38,7 @@ STOP_TIMEOUT_SECONDS = 10.0
 
 _CONFIG = """\
 instance_name = nex-test-{instance}
-base_dir = {root}/run
+base_dir = {run_dir}
 state_dir = {root}/state
 protocols = imap
 listen = 127.0.0.1
@@ -247,8 +250,10 @@ class DovecotServer:
             return [message.headers.get("message-id", ("",))[0].strip() for message in messages]
 
 
-def _write_config(root: Path, *, port: int, ssl_port: int, password: str, user: str) -> None:
-    for folder in ("run", "state", "mail"):
+def _write_config(
+    root: Path, run_dir: Path, *, port: int, ssl_port: int, password: str, user: str
+) -> None:
+    for folder in ("state", "mail"):
         (root / folder).mkdir(parents=True, exist_ok=True)
     home = root / "mail" / user
     home.mkdir(exist_ok=True)
@@ -269,6 +274,7 @@ def _write_config(root: Path, *, port: int, ssl_port: int, password: str, user: 
         _CONFIG.format(
             instance=secrets.token_hex(4),
             root=root,
+            run_dir=run_dir,
             identity=identity,
             password=password,
             port=port,
@@ -295,14 +301,23 @@ def running_dovecot(root: Path) -> Iterator[DovecotServer]:
         user="nex",
         password=password,
     )
-    _write_config(
-        root, port=server.port, ssl_port=server.ssl_port, password=password, user=server.user
-    )
-    server.start()
+    run_dir = Path(tempfile.mkdtemp(prefix="nex-dovecot-"))
     try:
-        yield server
+        _write_config(
+            root,
+            run_dir,
+            port=server.port,
+            ssl_port=server.ssl_port,
+            password=password,
+            user=server.user,
+        )
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
     finally:
-        server.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 @pytest.fixture
