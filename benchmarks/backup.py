@@ -44,7 +44,7 @@ from nex_automat.ops.backup.runs import take_backup
 from nex_automat.ops.backup.verify import verify_backup
 from nex_automat.ops.config import Settings, load_settings
 from nex_automat.store.db import Database, open_database
-from nex_automat.store.files import DocumentFiles
+from nex_automat.store.files import DocumentFiles, TenantFiles
 from nex_automat.store.models import Document, InvoiceLine, InvoiceRecord
 from nex_automat.store.tenants import create_tenant
 from tests.ops.backup.sites import database_for
@@ -130,7 +130,7 @@ def rows_for(
     return document, invoice, lines
 
 
-def seed(db: Database, files: DocumentFiles, count: int, rng: random.Random, start: int) -> None:
+def seed(db: Database, files: TenantFiles, count: int, rng: random.Random, start: int) -> None:
     """``count`` processed invoices with their PDF and ISDOC on disk."""
     first = datetime(2025, 1, 1, 8, tzinfo=UTC)
     documents: list[dict[str, Any]] = []
@@ -184,7 +184,7 @@ def run(kind: str, count: int, added: int, console: Console) -> list[Measured]:
             db.upgrade()
             with db.session() as session:
                 create_tenant(session, TENANT, "Benchmark s.r.o.")
-            files = DocumentFiles(settings.documents_dir)
+            files = DocumentFiles(settings.documents_dir).tenant(TENANT)
             _, seconds = timed(lambda: seed(db, files, count, rng, 0))
             console.print(
                 f"seeded {count} invoices, {size(folder_bytes(settings.documents_dir))} "

@@ -11,7 +11,7 @@ import pytest
 
 from nex_automat.store.apikeys import authenticate
 from nex_automat.store.db import open_database
-from nex_automat.store.users import verify_credentials
+from nex_automat.store.users import find_user, verify_credentials
 from tests.databases import BACKENDS
 from tests.e2e.installation import Installation, database_url_for, initialise, run_cli
 
@@ -118,3 +118,40 @@ def test_a_wrong_tenant_id_is_refused_with_its_code(
     assert completed.returncode == 2
     assert completed.stderr.startswith(f"{code}: "), completed.stderr
     assert sorted(listed(installation)) == ["default"]
+
+
+def language_of(installation: Installation, username: str) -> str:
+    db = open_database(installation.effective_database_url())
+    try:
+        with db.session() as session:
+            user = find_user(session, username)
+            assert user is not None
+            return user.language
+    finally:
+        db.dispose()
+
+
+def test_a_new_user_starts_in_the_language_of_its_tenant_unless_given_one(
+    installation: Installation,
+) -> None:
+    cli(installation, "tenant", "create", "acme", "--name", "Acme s.r.o.")
+    tenant_language = {"NEX_TENANTS__ACME__LANGUAGE": "cs", "NEX_PASSWORD": PASSWORD}
+    for username, extra in (("eva", ()), ("jan", ("--language", "en"))):
+        created = cli(
+            installation,
+            "user",
+            "create",
+            username,
+            "--role",
+            "operator",
+            "--tenant",
+            "acme",
+            *extra,
+            **tenant_language,
+        )
+        assert created.returncode == 0, created.stderr
+    cli(installation, "user", "create", "ada", "--role", "admin", **tenant_language)
+
+    assert language_of(installation, "eva") == "cs"
+    assert language_of(installation, "jan") == "en"
+    assert language_of(installation, "ada") == "sk", "the default tenant has no language set"

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 import yaml
@@ -32,12 +32,12 @@ from nex_automat.catalog.sources import (
     source_name,
 )
 from nex_automat.catalog.sync import KindRun, RunState, Stage, run_sync, sync_states
+from nex_automat.cli_common import DataDir, TenantOption, err, settings_or_exit
 from nex_automat.console import print_json_line, progress_bar
 from nex_automat.errors import NexError
 from nex_automat.filenames import safe_filename
 from nex_automat.files import expand_documents
 from nex_automat.ops.catalog_sync_settings import CatalogSyncSettings
-from nex_automat.ops.config import Settings, load_settings
 from nex_automat.ops.logging import configure_logging
 from nex_automat.ops.setup import initialise
 from nex_automat.ops.upgrade import upgrade_database
@@ -58,20 +58,6 @@ from nex_automat.store.tenants import get_tenant
 from nex_automat.store.users import LANGUAGES, create_user
 from nex_automat.web.views import invoice_detail_json, invoice_summary_json
 
-DataDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        envvar="NEX_DATA_DIR",
-        help="The installation's data folder (default ./data).",
-        show_default=False,
-    ),
-]
-TenantOption = Annotated[
-    str | None, typer.Option("--tenant", help="Tenant (default: the configured default).")
-]
-
-err = Console(stderr=True)
 invoices_app = typer.Typer(help="Look at stored invoices.", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys for the HTTP API.", no_args_is_help=True)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
@@ -86,17 +72,9 @@ CLI_ACTOR = "cli"
 PASSWORD_VARIABLE = "NEX_PASSWORD"
 
 
-def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
-    try:
-        return load_settings(data_dir, **overrides)
-    except NexError as exc:
-        err.print(f"[red]{exc.code}:[/red] {exc.message}")
-        raise typer.Exit(2) from exc
-
-
 def init(data_dir: DataDir = None) -> None:
     """Create the data folder, a commented config file, the database and a first API key."""
-    report = initialise(_settings(data_dir))
+    report = initialise(settings_or_exit(data_dir))
     state = "written" if report.config_written else "kept as it was"
     err.print(f"config file {report.config_file} {state}")
     err.print(f"database {report.database_url} up to date")
@@ -117,7 +95,7 @@ def serve(
     # the other commands (extract above all) start without them.
     from nex_automat.ops.serve import serve as serve_forever  # noqa: PLC0415
 
-    settings = _settings(data_dir, host=host, port=port)
+    settings = settings_or_exit(data_dir, host=host, port=port)
     services = build_services(settings)
     try:
         serve_forever(services, host=settings.host, port=settings.port)
@@ -132,7 +110,7 @@ def worker(
     ] = 1,
 ) -> None:
     """Process queued documents with the other workers sharing the PostgreSQL database."""
-    settings = _settings(data_dir)
+    settings = settings_or_exit(data_dir)
     try:
         libpq_url(settings.effective_database_url())
     except WorkersNeedPostgres as exc:
@@ -152,7 +130,7 @@ def ingest(
     tenant: TenantOption = None,
 ) -> None:
     """Store and process documents now, with progress, and print what became of each."""
-    settings = _settings(data_dir)
+    settings = settings_or_exit(data_dir)
     tenant_id = tenant or settings.default_tenant
     services = build_services(settings)
     try:
@@ -240,7 +218,7 @@ def invoices_list(
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines on stdout.")] = False,
 ) -> None:
     """The newest invoices first."""
-    settings = _settings(data_dir)
+    settings = settings_or_exit(data_dir)
     db = open_database(settings.effective_database_url())
     try:
         with db.tenant_session(tenant or settings.default_tenant) as session:
@@ -277,7 +255,7 @@ def invoices_show(
     as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
 ) -> None:
     """One invoice with its lines, warnings and where each value was read."""
-    settings = _settings(data_dir)
+    settings = settings_or_exit(data_dir)
     db = open_database(settings.effective_database_url())
     try:
         with db.tenant_session(tenant or settings.default_tenant) as session:
@@ -301,7 +279,7 @@ def apikey_create(
     name: Annotated[str, typer.Option(help="What the key is for.")] = "api",
 ) -> None:
     """Create a key and print only the key, so a script can capture it; shown once."""
-    settings = _settings(data_dir)
+    settings = settings_or_exit(data_dir)
     db = open_database(settings.effective_database_url())
     try:
         with db.session() as session:
@@ -318,7 +296,7 @@ def apikey_create(
 @apikey_app.command("list")
 def apikey_list(data_dir: DataDir = None, tenant: TenantOption = None) -> None:
     """Keys with their prefix, never the secret."""
-    settings = _settings(data_dir)
+    settings = settings_or_exit(data_dir)
     db = open_database(settings.effective_database_url())
     try:
         with db.session() as session:
@@ -350,7 +328,7 @@ def apikey_revoke(
     data_dir: DataDir = None,
 ) -> None:
     """Revoke a key: requests with it are refused from now on."""
-    settings = _settings(data_dir)
+    settings = settings_or_exit(data_dir)
     db = open_database(settings.effective_database_url())
     try:
         with db.session() as session:
@@ -370,8 +348,9 @@ def db_upgrade(
         bool, typer.Option(help="Back up an existing database before changing its schema.")
     ] = True,
 ) -> None:
-    """Bring the database schema up to date (also done on every start), backing up first."""
-    settings = _settings(data_dir)
+    """Bring the database schema up to date (also done on every start), backing up first,
+    and move document files of the shared layout into their tenants' folders."""
+    settings = settings_or_exit(data_dir)
     db = open_database(settings.effective_database_url())
     try:
         with progress_bar(err, show=True) as progress:
@@ -392,6 +371,8 @@ def db_upgrade(
     if report.backup_id is not None:
         err.print(f"backup {report.backup_id} taken before the upgrade")
     err.print(f"database at revision {report.to_revision}")
+    if report.documents_moved:
+        err.print(f"{report.documents_moved} document files moved into their tenants' folders")
 
 
 @user_app.command("create")
@@ -401,11 +382,13 @@ def user_create(
     data_dir: DataDir = None,
     tenant: TenantOption = None,
     language: Annotated[
-        str, typer.Option(help=f"UI language: {', '.join(LANGUAGES)}.")
-    ] = LANGUAGES[0],
+        str | None,
+        typer.Option(help=f"UI language: {', '.join(LANGUAGES)} (default: the tenant's)."),
+    ] = None,
 ) -> None:
     """Create a user; the password comes from NEX_PASSWORD or is asked for twice."""
-    settings = _settings(data_dir)
+    settings = settings_or_exit(data_dir)
+    tenant_id = tenant or settings.default_tenant
     password = os.environ.get(PASSWORD_VARIABLE) or typer.prompt(
         "Password", hide_input=True, confirmation_prompt=True, err=True
     )
@@ -415,11 +398,11 @@ def user_create(
         with db.session() as session:
             user = create_user(
                 session,
-                tenant_id=tenant or settings.default_tenant,
+                tenant_id=tenant_id,
                 username=username,
                 password=password,
                 role=role,
-                language=language,
+                language=language or settings.for_tenant(tenant_id).ui_language,
             )
             name, tenant_id = user.username, user.tenant_id
     except NexError as exc:
@@ -455,7 +438,7 @@ def catalog_import(
     tenant: TenantOption = None,
 ) -> None:
     """Upsert products, barcodes, product groups or partners from a file, with progress."""
-    settings = _settings(data_dir)
+    settings = settings_or_exit(data_dir)
     tenant_id = tenant or settings.default_tenant
     db = open_database(settings.effective_database_url())
     try:
@@ -505,7 +488,7 @@ def _require_tenant_in(db: Database, tenant_id: str) -> None:
 def _tenant_catalog(data_dir: Path | None, tenant: str | None) -> Iterator[Session]:
     """A session of the tenant (default: the configured one) over an up-to-date database;
     an error the user caused ends the command with its code and message."""
-    settings = _settings(data_dir)
+    settings = settings_or_exit(data_dir)
     db = open_database(settings.effective_database_url())
     try:
         upgrade_database(settings, db)
@@ -587,7 +570,7 @@ def catalog_sync(
     ] = None,
 ) -> None:
     """Sync the catalogue now from the ERP interfaces configured under catalog_sync."""
-    settings = _settings(data_dir)
+    settings = settings_or_exit(data_dir)
     syncs = [
         sync
         for sync in settings.catalog_sync
@@ -677,13 +660,3 @@ def _print_sync_states(db: Database, syncs: list[CatalogSyncSettings]) -> None:
                         state.last_error or "",
                     )
     Console().print(table)
-
-
-def register(app: typer.Typer) -> None:
-    for command in (init, serve, worker, ingest):
-        app.command()(command)
-    app.add_typer(invoices_app, name="invoices")
-    app.add_typer(apikey_app, name="apikey")
-    app.add_typer(db_app, name="db")
-    app.add_typer(user_app, name="user")
-    app.add_typer(catalog_app, name="catalog")

@@ -38,11 +38,45 @@ def write_atomically(
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    sync_folder(folder)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a name created, renamed or removed in ``folder`` survive a power cut (where
+    folders can be synced)."""
+    if os.name == "nt":
+        return
     directory = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def copy_into_place(source: Path, target: Path, *, mode: int, link: bool = False) -> bool:
+    """Give ``target`` the bytes of ``source`` unless a file has that name already.
+
+    Returns whether it wrote ``target``. ``target`` is never half a file, and its name is on
+    disk before this returns. With ``link`` a hard link is tried first, which costs neither
+    time nor space; where the file system has none, the bytes are copied.
+    """
+    if link:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except FileExistsError:
+            return False
+        except OSError as error:
+            if error.errno not in _NO_HARD_LINKS | {errno.EXDEV}:
+                raise
+        else:
+            sync_folder(target.parent)
+            return True
+    try:
+        write_atomically(target, source.read_bytes(), mode=mode, exclusive=True)
+    except FileExistsError:
+        return False
+    return True
 
 
 _NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK})

@@ -183,7 +183,8 @@ def test_a_killed_server_keeps_every_acknowledged_document_and_runs_each_job_onc
         db.dispose()
 
     for document in documents.values():
-        assert files.exists(document.sha256), f"document {document.id} has no file"
+        stored = files.tenant(document.tenant_id)
+        assert stored.exists(document.sha256), f"document {document.id} has no file"
         assert document.sha256 in sent_sha256
 
     for index, document_id in uploads.acknowledged.items():

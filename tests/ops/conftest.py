@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from nex_automat.ops.config import NotificationSettings, load_settings
+from nex_automat.ops.config import NotificationSettings, TenantSettings, load_settings
 from nex_automat.pipeline.services import Services, build_services
 from nex_automat.store.db import Database
 from nex_automat.store.tenants import create_tenant
@@ -46,6 +46,12 @@ def notification_settings(server: SmtpServer, **changes: Any) -> NotificationSet
         "language": "en",
     }
     return NotificationSettings.model_validate(values | changes)
+
+
+def give_tenants(services: Services, **tenants: dict[str, Any]) -> None:
+    """Give each tenant named its own settings, as ``tenants:`` in the config file does."""
+    own = {tenant: TenantSettings.model_validate(values) for tenant, values in tenants.items()}
+    services.settings = services.settings.model_copy(update={"tenants": own})
 
 
 @pytest.fixture

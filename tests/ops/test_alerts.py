@@ -31,7 +31,7 @@ from tests.invoicegen import FAMILIES, generate
 from tests.servers.dovecot import running_dovecot
 from tests.servers.smtp import Delivery, SmtpServer
 
-from .conftest import INTEGRATOR, Clock, notification_settings
+from .conftest import INTEGRATOR, Clock, give_tenants, notification_settings
 
 COOLDOWN = timedelta(minutes=30)
 
@@ -179,6 +179,38 @@ def test_each_tenant_has_its_own_alert_listing_only_its_documents(
         "processing_failures:acme": "acme",
         "processing_failures:globex": "globex",
     }
+
+
+def test_a_tenants_failures_reach_its_own_people_too_in_its_language(
+    services: Services, smtp_server: SmtpServer
+) -> None:
+    give_tenants(services, acme={"language": "cs", "alert_recipients": ["it@acme.sk"]})
+    add_failed(services, "acme", "acme-faktura.pdf")
+    add_failed(services, "globex", "globex-faktura.pdf")
+    normal = services.settings
+    services.settings = normal.model_copy(
+        update={"health": normal.health.model_copy(update={"min_free_disk_mb": 10**12})}
+    )
+    clock = Clock(datetime.now(UTC) + timedelta(seconds=1))
+    monitor = monitor_for(services, smtp_server, clock)
+    monitor.check()
+
+    mails = {str(d.message["Subject"]): d for d in smtp_server.wait_for(3)}
+    acme = mails["[NEX Automat] Upozornění: Dokumenty se nedaří zpracovat (Acme s.r.o.)"]
+    assert acme.recipients == (INTEGRATOR, "it@acme.sk")
+    assert "Za posledních 60 min selhalo dokumentů: 1." in acme.part("plain")
+    globex = mails["[NEX Automat] Alert: Documents fail to process (Globex a.s.)"]
+    assert globex.recipients == (INTEGRATOR,)
+    disk = mails["[NEX Automat] Alert: Low disk space"]
+    assert disk.recipients == (INTEGRATOR,), "the installation's alerts stay its own"
+
+    services.settings = normal
+    clock.advance(minutes=61)
+    monitor.check()
+    resolved = {str(d.message["Subject"]): d for d in smtp_server.wait_for(6)[3:]}
+    acme_resolved = resolved["[NEX Automat] Vyřešeno: Dokumenty se nedaří zpracovat (Acme s.r.o.)"]
+    assert acme_resolved.recipients == (INTEGRATOR, "it@acme.sk")
+    assert "[NEX Automat] Resolved: Low disk space" in resolved
 
 
 def test_file_names_and_errors_are_escaped_in_the_html_part(

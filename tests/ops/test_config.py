@@ -392,3 +392,133 @@ def test_the_backup_section_written_by_init_is_valid_once_uncommented(tmp_path: 
     assert settings.backup_dir == Path("/mnt/backup/nex-automat")
     assert settings.backup.key_file == Path("/etc/nex-automat/backup-key")
     assert settings.backup.keep.monthly == 12
+
+
+TENANTS = """\
+api_requests_per_minute: 1200
+api_burst: 300
+tenants:
+  acme:
+    language: cs
+    summary_recipients: [uctaren@acme.sk]
+    review_notice_recipients: [nakup@acme.sk]
+    alert_recipients: [it@acme.sk, spravca@integrator.sk]
+    api_requests_per_minute: 60
+    api_burst: 5
+  globex: {}
+"""
+
+
+def test_a_tenant_gets_its_own_settings_over_the_installations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(tmp_path, NOTIFICATIONS + TENANTS)
+    monkeypatch.setenv("NEX_NOTIFICATIONS__SMTP__PASSWORD", "smtp-secret")
+    acme = load_settings(tmp_path).for_tenant("acme")
+    assert (acme.tenant_id, acme.mail_language, acme.ui_language) == ("acme", "cs", "cs")
+    assert acme.summary_recipients == ("uctaren@acme.sk",)
+    assert acme.review_notice_recipients == ("nakup@acme.sk",)
+    assert acme.alert_recipients == ("spravca@integrator.sk", "it@acme.sk"), (
+        "the installation's people first, each address once"
+    )
+    assert (acme.api_requests_per_minute, acme.api_burst) == (60, 5)
+
+
+def test_a_tenant_without_settings_of_its_own_gets_the_installations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(
+        tmp_path,
+        NOTIFICATIONS
+        + "  language: en\n  summary: {recipients: [denne@integrator.sk]}\n"
+        + "  review_notice: {recipients: [kontrola@integrator.sk]}\n"
+        + "  alerts: {recipients: [noc@integrator.sk]}\n"
+        + TENANTS,
+    )
+    monkeypatch.setenv("NEX_NOTIFICATIONS__SMTP__PASSWORD", "smtp-secret")
+    settings = load_settings(tmp_path)
+    for tenant_id in ("globex", "initech"):
+        tenant = settings.for_tenant(tenant_id)
+        assert (tenant.mail_language, tenant.ui_language) == ("en", "sk")
+        assert tenant.summary_recipients == ("denne@integrator.sk",)
+        assert tenant.review_notice_recipients == ("kontrola@integrator.sk",)
+        assert tenant.alert_recipients == ("noc@integrator.sk",)
+        assert (tenant.api_requests_per_minute, tenant.api_burst) == (1200, 300)
+
+
+def test_without_notifications_a_tenant_has_no_recipients(tmp_path: Path) -> None:
+    write_config(tmp_path, TENANTS)
+    acme = load_settings(tmp_path).for_tenant("acme")
+    assert (acme.summary_recipients, acme.review_notice_recipients) == ((), ())
+    assert acme.alert_recipients == ()
+    assert acme.ui_language == "cs"
+
+
+def test_a_tenants_settings_come_from_the_environment_by_its_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(tmp_path, TENANTS)
+    monkeypatch.setenv("NEX_TENANTS__ACME__LANGUAGE", "en")
+    monkeypatch.setenv("NEX_TENANTS__INITECH__API_BURST", "9")
+    settings = load_settings(tmp_path)
+    acme = settings.for_tenant("acme")
+    assert (acme.ui_language, acme.api_burst) == ("en", 5), "the file's other keys stay"
+    assert settings.for_tenant("initech").api_burst == 9
+
+
+def test_each_mistake_in_a_tenants_settings_is_named_with_its_fix(tmp_path: Path) -> None:
+    write_config(
+        tmp_path,
+        "tenants:\n"
+        "  Acme: {}\n"
+        "  globex:\n"
+        "    language: de\n"
+        "    alert_recipients: [it]\n"
+        "    api_burst: 0\n"
+        "    currency: EUR\n",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    problems = {problem.split(": ")[0]: problem for problem in caught.value.problems}
+    assert set(problems) == {
+        "tenants.Acme.[key]",
+        "tenants.globex.language",
+        "tenants.globex.alert_recipients.0",
+        "tenants.globex.api_burst",
+        "tenants.globex.currency",
+    }
+    assert "lower-case letters, digits" in problems["tenants.Acme.[key]"]
+    assert "one of sk, cs, en" in problems["tenants.globex.language"]
+    assert "NEX_TENANTS__GLOBEX__LANGUAGE" in problems["tenants.globex.language"]
+    assert "name@example.sk" in problems["tenants.globex.alert_recipients.0"]
+    assert "not a setting" in problems["tenants.globex.currency"]
+
+
+def test_a_tenant_id_of_digits_is_an_id_not_a_list_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(tmp_path, "tenants:\n  2024:\n    language: en\n")
+    monkeypatch.setenv("NEX_TENANTS__2024__API_BURST", "7")
+    monkeypatch.setenv("NEX_TENANTS__7__LANGUAGE", "cs")
+    settings = load_settings(tmp_path)
+    assert set(settings.tenants) == {"2024", "7"}
+    tenant = settings.for_tenant("2024")
+    assert (tenant.ui_language, tenant.api_burst) == ("en", 7)
+    assert settings.for_tenant("7").ui_language == "cs"
+
+
+def test_the_tenants_written_by_init_are_valid_once_uncommented(tmp_path: Path) -> None:
+    lines = CONFIG_TEMPLATE.splitlines()
+    start = lines.index("# tenants:")
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("#"):
+            break
+        block.append(line.removeprefix("# "))
+    write_config(tmp_path, "\n".join(block) + "\n")
+    stavmat = load_settings(tmp_path).for_tenant("stavmat")
+    assert (stavmat.ui_language, stavmat.api_requests_per_minute, stavmat.api_burst) == (
+        "cs",
+        600,
+        100,
+    )

@@ -3,11 +3,14 @@ problem names its key and the fix."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from nex_automat.ops.config_check import check_configuration
+from nex_automat.store.db import Database
+from nex_automat.store.tenants import create_tenant, set_tenant_disabled
 
 pytestmark = pytest.mark.usefixtures("no_nex_variables")
 
@@ -108,3 +111,77 @@ def test_a_log_file_where_nothing_can_be_written_is_reported(tmp_path: Path) -> 
     )
     [problem] = report.problems
     assert problem.startswith(f"logging.file: {blocker / 'nex'} cannot be created or written")
+
+
+def test_a_broken_template_of_a_tenant_is_named_with_its_tenant(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    (templates / "acme").mkdir(parents=True)
+    (templates / "globex").mkdir()
+    (templates / "acme" / "dodavatel.yaml").write_text("issuer: [unclosed\n")
+    (templates / "globex" / "dodavatel.yaml").write_text(
+        "name: Dodavatel\nmatch:\n  ids: ['12345678']\n"
+    )
+    [problem] = check_configuration(
+        installation(tmp_path, f"templates_dir: {templates}\n")
+    ).problems
+    assert problem.startswith("templates_dir: tenant acme: ")
+    assert str(templates / "acme" / "dodavatel.yaml") in problem
+
+
+TENANT_CONFIG = """\
+default_tenant: acme
+tenants:
+  acme: {language: cs}
+  initech: {language: en}
+folders:
+  - path: PATH
+    tenant: globex
+  - path: PATH
+    tenant: initech
+"""
+
+
+def _tenant_config(tmp_path: Path, database: Database) -> str:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir(exist_ok=True)
+    url = database.engine.url.render_as_string(hide_password=False)
+    return f"database_url: {url}\n" + TENANT_CONFIG.replace("PATH", str(inbox))
+
+
+def test_tenants_named_but_missing_in_the_database_are_reported_disabled_ones_are_not(
+    tmp_path: Path, database: Database
+) -> None:
+    with database.session() as session:
+        create_tenant(session, "acme", "Acme s.r.o.")
+        create_tenant(session, "globex", "Globex a.s.")
+        set_tenant_disabled(session, "globex", True)
+    problems = check_configuration(
+        installation(tmp_path, _tenant_config(tmp_path, database))
+    ).problems
+    assert problems == [
+        "tenants.initech, folders.1.tenant: no tenant 'initech' in the database; "
+        "create it with `nex-automat tenant create initech --name NAME` or correct the id",
+    ]
+
+    with database.session() as session:
+        create_tenant(session, "initech", "Initech s.r.o.")
+    assert check_configuration(tmp_path / "data").ok
+
+
+def test_tenants_are_not_checked_before_the_database_exists(tmp_path: Path) -> None:
+    data_dir = installation(tmp_path, "default_tenant: acme\ntenants:\n  initech: {}\n")
+    assert check_configuration(data_dir).ok
+    assert not (data_dir / "nex-automat.db").exists(), "checking creates no database"
+
+
+def test_a_database_that_cannot_be_read_does_not_fail_the_check(tmp_path: Path) -> None:
+    unmigrated = tmp_path / "empty.db"
+    sqlite3.connect(unmigrated).close()
+    data_dir = installation(tmp_path, f"database_url: sqlite:///{unmigrated}\n")
+    assert check_configuration(data_dir).ok
+    (tmp_path / "unreachable").mkdir()
+    silent = installation(
+        tmp_path / "unreachable",
+        "database_url: postgresql+psycopg://nobody@127.0.0.1:1/nex\ndefault_tenant: acme\n",
+    )
+    assert check_configuration(silent).ok

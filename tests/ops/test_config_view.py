@@ -89,3 +89,44 @@ def test_the_data_dir_from_the_environment_is_named_as_such(
     monkeypatch.setenv("NEX_DATA_DIR", str(data_dir))
     text = render_settings(load_settings())
     assert source_of(text, "data_dir:") == "NEX_DATA_DIR"
+
+
+def test_each_tenants_settings_are_shown_with_their_sources(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = data_dir / "config.yaml"
+    config.write_text(
+        CONFIG + "tenants:\n  acme:\n    language: cs\n    api_burst: 5\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("NEX_TENANTS__ACME__API_BURST", "9")
+    monkeypatch.setenv("NEX_TENANTS__GLOBEX__ALERT_RECIPIENTS", '["it@globex.sk"]')
+    text = render_settings(load_settings(data_dir))
+    tenants = yaml.safe_load(text)["tenants"]
+    assert tenants["acme"]["language"] == "cs"
+    assert tenants["acme"]["api_burst"] == 9
+    assert tenants["acme"]["summary_recipients"] == []
+    assert tenants["globex"]["alert_recipients"] == ["it@globex.sk"]
+    acme = text[text.index("  acme:") : text.index("  globex:")]
+    assert source_of(acme, "    language:") == "config file"
+    assert source_of(acme, "    api_burst:") == "NEX_TENANTS__ACME__API_BURST"
+    assert source_of(acme, "    api_requests_per_minute:") == "default"
+    globex = text[text.index("  globex:") :]
+    assert source_of(globex, "    alert_recipients:") == "NEX_TENANTS__GLOBEX__ALERT_RECIPIENTS"
+
+
+def test_a_mapping_of_settings_inside_a_list_item_is_shown_as_yaml(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sync = (
+        "catalog_sync:\n  - name: pohoda\n    tenant: acme\n    kinds:\n"
+        "      products:\n        url: https://erp.example.sk/api/products\n"
+        "        fields: {code: plu}\n"
+    )
+    (data_dir / "config.yaml").write_text(CONFIG + sync, encoding="utf-8")
+    monkeypatch.setenv("NEX_CATALOG_SYNC__0__API_KEY", "erp-secret-3")
+    text = render_settings(load_settings(data_dir))
+    [item] = yaml.safe_load(text)["catalog_sync"]
+    assert item["kinds"]["products"]["url"] == "https://erp.example.sk/api/products"
+    assert item["kinds"]["products"]["fields"] == {"code": "plu"}
+    assert item["api_key"] == MASK and "erp-secret-3" not in text
+    assert source_of(text, "          code: plu") == "config file"

@@ -220,7 +220,7 @@ def test_a_processing_job_logs_with_its_document_and_tenant(
         pdf = generate(3, FAMILIES[0]).pdf
         arrival = Arrival(source=DocumentSource.CLI, filename="f.pdf", received_at=utcnow())
         receipt = services.intake.receive(settings.default_tenant, pdf, arrival)
-        services.files.path(sha256_hex(pdf)).unlink()
+        services.files.tenant(settings.default_tenant).path(sha256_hex(pdf)).unlink()
         run_pending(services.queue, services.processor)
     finally:
         services.close()

@@ -26,7 +26,7 @@ from nex_automat.store.users import create_user, disable_user, find_user
 from tests.servers.smtp import Delivery, SmtpServer
 from tests.store.factories import add_pdf, make_invoice, make_result
 
-from .conftest import BASE_URL, INTEGRATOR, Clock, notification_settings
+from .conftest import BASE_URL, INTEGRATOR, Clock, give_tenants, notification_settings
 
 SCRIPT_SUPPLIER = "<script>alert('x')</script> Stavebniny s.r.o."
 PASSWORD = "correct horse battery"
@@ -277,3 +277,48 @@ def test_configured_reviewers_replace_the_users(
     ReviewNotices(services, settings, clock=clock).check()
     (notice,) = smtp_server.wait_for(1)
     assert notice.recipients == ("uctaren@acme.sk",)
+
+
+def test_a_tenants_summary_goes_to_its_own_people_in_its_language(
+    services: Services, smtp_server: SmtpServer, due: datetime
+) -> None:
+    give_tenants(services, acme={"language": "cs", "summary_recipients": ["uctaren@acme.sk"]})
+    add_invoice(services, "acme", "R1", status=InvoiceStatus.NEEDS_REVIEW)
+    add_invoice(services, "globex", "G1", status=InvoiceStatus.NEEDS_REVIEW)
+    clock = Clock(due - timedelta(minutes=1))
+    summary = DailySummary(services, notification_settings(smtp_server), clock=clock)
+    summary.send_due()
+    clock.now = due + timedelta(seconds=30)
+    summary.send_due()
+
+    deliveries = smtp_server.wait_for(3)
+    acme = summary_of(deliveries, "Acme s.r.o.")
+    assert acme.recipients == ("uctaren@acme.sk",)
+    assert str(acme.message["Subject"]).startswith("[NEX Automat] Denní přehled faktur – Acme")
+    assert "Čekají na kontrolu (nyní)" in acme.part("plain")
+    globex = summary_of(deliveries, "Globex a.s.")
+    assert globex.recipients == (INTEGRATOR,), "a tenant without its own people: as before"
+    assert str(globex.message["Subject"]).startswith("[NEX Automat] Daily invoice summary")
+
+
+def test_a_tenants_own_reviewers_are_told_in_its_language(
+    services: Services, smtp_server: SmtpServer
+) -> None:
+    add_users(services)
+    give_tenants(services, acme={"language": "cs", "review_notice_recipients": ["nakup@acme.sk"]})
+    add_invoice(services, "acme", "W1", status=InvoiceStatus.NEEDS_REVIEW)
+    add_invoice(services, "globex", "G1", status=InvoiceStatus.NEEDS_REVIEW)
+    settings = notification_settings(smtp_server, review_notice={"after_hours": 1})
+    clock = Clock()
+    notices = ReviewNotices(services, settings, clock=clock)
+    notices.check()
+    clock.advance(hours=2)
+    notices.check()
+
+    deliveries = smtp_server.wait_for(2)
+    acme = summary_of(deliveries, "Acme s.r.o.")
+    assert acme.recipients == ("nakup@acme.sk",)
+    assert acme.message["Subject"] == "[NEX Automat] Faktury čekají na kontrolu – Acme s.r.o."
+    globex = summary_of(deliveries, "Globex a.s.")
+    assert globex.recipients == ("petra@globex.sk",), "the other tenant's users, as before"
+    assert globex.message["Subject"] == "[NEX Automat] Invoices waiting for review – Globex a.s."

@@ -1,4 +1,5 @@
-"""Upgrading the schema: a backup first, and a failed step leaves the old schema working.
+"""Upgrading an installation: a backup first, a failed step leaves the old schema working,
+and document files of the shared layout end up in their tenants' folders.
 
 Each test gets migrations of its own: this version's, copied, plus one more step written
 by the test, one that works or one that fails half-way after changing the schema.
@@ -17,14 +18,23 @@ from sqlalchemy import inspect
 import nex_automat.store
 from nex_automat.ops.backup import backup_status
 from nex_automat.ops.backup.catalogue import list_sets
-from nex_automat.ops.backup.manifest import BackupKind
+from nex_automat.ops.backup.layout import BackupFolder
+from nex_automat.ops.backup.manifest import BackupKind, read_documents_index
 from nex_automat.ops.config import Settings, load_settings
-from nex_automat.ops.upgrade import UpgradeBackupFailed, UpgradeFailed, upgrade_database
+from nex_automat.ops.upgrade import (
+    DocumentsNotMoved,
+    UpgradeBackupFailed,
+    UpgradeFailed,
+    upgrade_database,
+)
 from nex_automat.pipeline.runner import run_pending
 from nex_automat.pipeline.services import build_services
 from nex_automat.store.db import Database, alembic_config, open_database
+from nex_automat.store.files import sha256_hex
+from nex_automat.store.tenant_folders import has_shared_files
 from tests.databases import BACKENDS, create_postgres_database, drop_postgres_database
 from tests.pipeline.documents import arrival, invoice_pdf
+from tests.store.shared_layout import files_under, share_tenant_files
 
 STEP = '''"""A step added by the test."""
 
@@ -172,3 +182,51 @@ def test_without_a_backup_when_asked(installation: Settings, tmp_path: Path) -> 
         db.dispose()
     assert report.backup_id is None
     assert list_sets(installation.backup_dir) == []
+
+
+def test_an_upgrade_backs_up_the_shared_layout_then_moves_it_into_tenant_folders(
+    installation: Settings, tmp_path: Path
+) -> None:
+    share_tenant_files(installation.documents_dir)
+    shared = files_under(installation.documents_dir)
+    db = opened_with(installation, migrations_with_step(tmp_path / "m", fails=False))
+    try:
+        report = upgrade_database(installation, db)
+    finally:
+        db.dispose()
+
+    assert report.documents_moved == len(shared) >= 2
+    assert not has_shared_files(installation.documents_dir)
+    tenant = installation.default_tenant
+    assert files_under(installation.documents_dir) == {
+        f"{tenant}/{name}": data for name, data in shared.items()
+    }
+    [listed] = list_sets(installation.backup_dir)
+    assert listed.manifest is not None
+    entries = read_documents_index(
+        BackupFolder(installation.backup_dir).set_dir(listed.id)
+        / listed.manifest.documents_index.file
+    )
+    assert sorted(entry.path for entry in entries) == sorted(shared), "backed up as they were"
+
+
+def test_a_move_that_cannot_finish_stops_the_start_and_the_next_one_finishes_it(
+    installation: Settings,
+) -> None:
+    share_tenant_files(installation.documents_dir)
+    shared = files_under(installation.documents_dir)
+    in_the_way = installation.documents_dir / installation.default_tenant
+    in_the_way.write_bytes(b"not a folder")
+
+    with pytest.raises(DocumentsNotMoved, match="still under its shared or its tenant's name"):
+        build_services(installation).close()
+    in_the_way.unlink()
+    assert files_under(installation.documents_dir) == shared
+
+    services = build_services(installation)
+    try:
+        files = services.files.tenant(installation.default_tenant)
+        assert files.get(sha256_hex(invoice_pdf(1))) == invoice_pdf(1)
+    finally:
+        services.close()
+    assert not has_shared_files(installation.documents_dir)

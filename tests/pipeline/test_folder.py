@@ -78,7 +78,7 @@ def test_file_still_being_written_is_waited_for(
     assert watcher.poll_once().processed == 1
 
     [document] = documents(database)
-    assert files.get(document.sha256) == INVOICE
+    assert files.tenant(document.tenant_id).get(document.sha256) == INVOICE
 
 
 @pytest.mark.parametrize(

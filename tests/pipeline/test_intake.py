@@ -24,6 +24,7 @@ from nex_automat.store.db import Database
 from nex_automat.store.files import DocumentFiles, sha256_hex
 from nex_automat.store.jobs import JobQueue
 from nex_automat.store.models import Document, DocumentSource, DocumentState, Job, JobState
+from nex_automat.store.tenants import InvalidTenantId
 
 from .conftest import MAX_BYTES, OTHER_TENANT
 from .documents import arrival, count, documents, invoice_pdf, invoices, jobs
@@ -45,7 +46,7 @@ def test_receive_stores_the_file_the_row_and_one_job(
         None,
         None,
     )
-    assert files.get(sha256_hex(pdf)) == pdf
+    assert files.tenant(tenant).get(sha256_hex(pdf)) == pdf
     [document] = documents(database)
     assert (document.id, document.tenant_id, document.sha256, document.size) == (
         receipt.document_id,
@@ -156,7 +157,7 @@ def test_a_failure_while_recording_leaves_neither_row_nor_job(
 
     assert count(database, Document) == 0
     assert count(database, Job) == 0
-    assert files.exists(sha256_hex(pdf)), "the bytes were kept first, as the design says"
+    assert files.tenant(tenant).exists(sha256_hex(pdf)), "the bytes were kept first, as designed"
 
     retry = intake.receive(tenant, pdf, arrival())
     assert retry.duplicate is False
@@ -203,10 +204,27 @@ def test_a_duplicate_receipt_names_the_original_invoice_once_processed(
 
 
 def test_identical_bytes_of_another_tenant_are_not_a_duplicate(
-    database: Database, intake: Intake, tenant: str
+    database: Database, intake: Intake, files: DocumentFiles, tenant: str
 ) -> None:
     pdf = invoice_pdf(1)
-    intake.receive(tenant, pdf, arrival())
+    first = intake.receive(tenant, pdf, arrival())
     other = intake.receive(OTHER_TENANT, pdf, arrival())
     assert other.duplicate is False
+    assert other.duplicate_of is None and other.document_id != first.document_id
     assert len(jobs(database)) == 2
+    mine, theirs = files.tenant(tenant), files.tenant(OTHER_TENANT)
+    assert mine.path(sha256_hex(pdf)) != theirs.path(sha256_hex(pdf))
+    assert sorted(stored_files(files)) == sorted(
+        [mine.path(sha256_hex(pdf)), theirs.path(sha256_hex(pdf))]
+    )
+
+
+@pytest.mark.parametrize("tenant_id", ["../globex", "acme/../globex", ""])
+def test_a_tenant_id_that_is_not_a_slug_is_refused_before_anything_is_stored(
+    database: Database, intake: Intake, files: DocumentFiles, tenant: str, tenant_id: str
+) -> None:
+    with pytest.raises(InvalidTenantId) as refused:
+        intake.receive(tenant_id, invoice_pdf(1), arrival())
+    assert refused.value.code == "invalid_tenant_id"
+    assert stored_files(files) == []
+    assert count(database, Document) == 0

@@ -77,7 +77,7 @@ def test_isdoc_is_written_beside_the_document(
     generated = generate(5, "money_cz")
     processor.process(received(intake, tenant, generated.pdf))
 
-    isdoc = files.get_derived(sha256_hex(generated.pdf), ISDOC_SUFFIX)
+    isdoc = files.tenant(tenant).get_derived(sha256_hex(generated.pdf), ISDOC_SUFFIX)
     etree.fromstring(isdoc)
     written = read_isdoc(isdoc)
     assert written.number == generated.invoice.number
@@ -94,7 +94,7 @@ def test_a_scan_keeps_its_searchable_pdf_beside_the_document_and_marks_ocr_value
     scan = degrade_pdf_page(generate(2, "pohoda_sk", n_lines=3).pdf, 0, seed=2)
     assert processor.process(received(intake, tenant, scan)) is DocumentState.PROCESSED
 
-    searchable = files.get_derived(sha256_hex(scan), SEARCHABLE_SUFFIX)
+    searchable = files.tenant(tenant).get_derived(sha256_hex(scan), SEARCHABLE_SUFFIX)
     assert searchable.startswith(b"%PDF")
     [record] = invoices(database)
     assert record.method == "ocr"
@@ -112,7 +112,7 @@ def test_a_text_pdf_has_no_searchable_copy_and_no_ocr_marks(
     processor.process(received(intake, tenant, generated.pdf))
 
     with pytest.raises(StoredFileMissing):
-        files.get_derived(sha256_hex(generated.pdf), SEARCHABLE_SUFFIX)
+        files.tenant(tenant).get_derived(sha256_hex(generated.pdf), SEARCHABLE_SUFFIX)
     [record] = invoices(database)
     assert not any("ocr" in box for box in record.provenance.values())
 
@@ -131,7 +131,7 @@ def test_an_invoice_isdoc_cannot_hold_is_kept_for_review_without_isdoc(
     assert record.status is InvoiceStatus.NEEDS_REVIEW
     assert "isdoc_not_written" in [warning["code"] for warning in record.warnings]
     with pytest.raises(StoredFileMissing):
-        files.get_derived(sha256_hex(pdf), ISDOC_SUFFIX)
+        files.tenant(tenant).get_derived(sha256_hex(pdf), ISDOC_SUFFIX)
 
 
 @pytest.mark.parametrize(
@@ -269,6 +269,27 @@ def test_the_same_invoice_at_another_tenant_is_not_a_duplicate(
     assert {r.status for r in invoices(database)} == {InvoiceStatus.NEW}
 
 
+def test_the_same_bytes_at_two_tenants_are_read_from_each_tenants_own_file(
+    database: Database,
+    intake: Intake,
+    processor: DocumentProcessor,
+    files: DocumentFiles,
+    tenant: str,
+) -> None:
+    generated = generate(13, "money_cz")
+    mine = received(intake, tenant, generated.pdf)
+    theirs = received(intake, OTHER_TENANT, generated.pdf)
+
+    assert processor.process(mine) is DocumentState.PROCESSED
+    assert processor.process(theirs) is DocumentState.PROCESSED
+    assert [d.duplicate_of for d in documents(database)] == [None, None]
+    assert {r.status for r in invoices(database)} == {InvoiceStatus.NEW}
+    sha256 = sha256_hex(generated.pdf)
+    for tenant_id in (tenant, OTHER_TENANT):
+        assert files.tenant(tenant_id).get(sha256) == generated.pdf
+        assert files.tenant(tenant_id).get_derived(sha256, ISDOC_SUFFIX).startswith(b"<?xml")
+
+
 def test_a_missing_stored_file_is_not_a_document_failure(
     database: Database,
     intake: Intake,
@@ -278,7 +299,7 @@ def test_a_missing_stored_file_is_not_a_document_failure(
 ) -> None:
     pdf = invoice_pdf(11)
     document_id = received(intake, tenant, pdf)
-    files.path(sha256_hex(pdf)).unlink()
+    files.tenant(tenant).path(sha256_hex(pdf)).unlink()
 
     with pytest.raises(StoredFileMissing):
         processor.process(document_id)

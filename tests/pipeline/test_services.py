@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from nex_automat.ops.config import Settings, load_settings
+from nex_automat.pipeline.process import ISDOC_SUFFIX
 from nex_automat.pipeline.runner import run_pending
 from nex_automat.pipeline.services import build_services
 from nex_automat.store.db import Database
 from nex_automat.store.files import sha256_hex
 from nex_automat.store.models import DocumentState
+from nex_automat.store.tenant_folders import has_shared_files
 from nex_automat.store.tenants import get_tenant
+from tests.store.shared_layout import share_tenant_files
 
 from .documents import arrival, documents, invoice_pdf
 
@@ -34,7 +37,7 @@ def test_build_services_migrates_creates_the_default_tenant_and_wires_the_pipeli
         pdf = invoice_pdf(1)
         receipt = services.intake.receive("stavmat", pdf, arrival())
         assert run_pending(services.queue, services.processor) == 1
-        assert services.files.get(sha256_hex(pdf)) == pdf
+        assert services.files.tenant("stavmat").get(sha256_hex(pdf)) == pdf
         assert [(d.id, d.state) for d in documents(database)] == [
             (receipt.document_id, DocumentState.PROCESSED)
         ]
@@ -57,5 +60,28 @@ def test_the_default_database_is_sqlite_in_the_data_directory(tmp_path: Path) ->
         assert (tmp_path / "data" / "nex-automat.db").is_file()
         with services.db.session() as session:
             assert get_tenant(session, "default") is not None
+    finally:
+        services.close()
+
+
+def test_starting_moves_files_of_the_shared_layout_into_their_tenants_folders(
+    database: Database, tmp_path: Path
+) -> None:
+    settings = settings_for(database, tmp_path / "data")
+    services = build_services(settings)
+    pdf = invoice_pdf(2)
+    try:
+        services.intake.receive("stavmat", pdf, arrival())
+        run_pending(services.queue, services.processor)
+    finally:
+        services.close()
+    share_tenant_files(settings.documents_dir)
+    assert has_shared_files(settings.documents_dir)
+
+    services = build_services(settings)
+    try:
+        assert not has_shared_files(settings.documents_dir)
+        assert services.files.tenant("stavmat").get(sha256_hex(pdf)) == pdf
+        assert services.files.tenant("stavmat").get_derived(sha256_hex(pdf), ISDOC_SUFFIX)
     finally:
         services.close()

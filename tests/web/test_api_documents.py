@@ -17,7 +17,7 @@ def test_one_file_is_received(acme: Api, services: Services) -> None:
         "received",
         False,
     )
-    assert services.files.exists(sha256_hex(invoice_pdf(1)))
+    assert services.files.tenant("acme").exists(sha256_hex(invoice_pdf(1)))
 
 
 def test_many_files_are_received_in_order(acme: Api) -> None:

@@ -190,7 +190,7 @@ def test_an_invoice_without_isdoc_answers_isdoc_not_available(
 ) -> None:
     document_id = acme.get(f"/api/v1/invoices/{invoices['1']}").json()["document_id"]
     sha256 = acme.get(f"/api/v1/documents/{document_id}").json()["sha256"]
-    services.files.derived_path(sha256, ".isdoc.xml").unlink()
+    services.files.tenant("acme").derived_path(sha256, ".isdoc.xml").unlink()
     response = acme.get(f"/api/v1/invoices/{invoices['1']}/isdoc")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "isdoc_not_available"
@@ -261,7 +261,7 @@ def test_an_unknown_invoice_is_not_found_everywhere(acme: Api) -> None:
 def test_a_stored_file_gone_missing_is_an_internal_error_without_details(
     acme: Api, invoices: dict[str, str], services: Services
 ) -> None:
-    services.files.path(sha256_hex(invoice_pdf(3))).unlink()
+    services.files.tenant("acme").path(sha256_hex(invoice_pdf(3))).unlink()
     response = acme.get(f"/api/v1/invoices/{invoices['3']}/original")
     assert response.status_code == 500
     assert response.json() == {
@@ -270,3 +270,21 @@ def test_a_stored_file_gone_missing_is_an_internal_error_without_details(
             "message": "an unexpected error occurred; it was logged",
         }
     }
+
+
+def test_each_tenant_downloads_the_same_bytes_from_its_own_file(
+    acme: Api, globex: Api, process: Any, services: Services
+) -> None:
+    pdf = invoice_pdf(7)
+    mine = acme.post_invoice(pdf).json()
+    theirs = globex.post_invoice(pdf).json()
+    assert (mine["duplicate"], theirs["duplicate"]) == (False, False)
+    process()
+    invoice_id = acme.get(f"/api/v1/documents/{mine['id']}").json()["invoice_id"]
+
+    services.files.tenant("globex").path(sha256_hex(pdf)).unlink()
+
+    response = acme.get(f"/api/v1/invoices/{invoice_id}/original")
+    assert response.status_code == 200
+    assert response.content == pdf
+    assert acme.get(f"/api/v1/invoices/{invoice_id}/isdoc").status_code == 200

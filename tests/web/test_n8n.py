@@ -33,7 +33,7 @@ def test_a_new_invoice_is_stored_before_the_answer(acme: Api, services: Services
         "duplicate_of": None,
         "invoice_id": None,
     }
-    assert services.files.get(sha256_hex(pdf)) == pdf
+    assert services.files.tenant("acme").get(sha256_hex(pdf)) == pdf
     with services.db.tenant_session("acme") as session:
         document = get_document(session, answer["id"])
         assert document is not None

@@ -4,7 +4,8 @@ A rule gets an :class:`Inspection` (the running services, the notification setti
 the time of the check) and returns a :class:`Finding` for each instance: a tenant whose
 documents fail, a mailbox that is not polled, the disk that is filling. A finding's key
 starts with its rule's name, so an alert remembered under ``mailbox:faktury`` belongs to
-the ``mailbox`` rule. Titles and facts are written in the notifications' language.
+the ``mailbox`` rule. Titles and facts are written in the notifications' language, or in
+the tenant's own for a finding about one tenant.
 
 Thresholds shared with ``/ready`` (free disk, queue wait, mailbox silence, backup age)
 come from ``health`` and the checks of :mod:`nex_automat.ops.readiness`, so an alert, the
@@ -19,7 +20,7 @@ from datetime import datetime, timedelta
 
 from nex_automat.ops.activity import Period, failures
 from nex_automat.ops.backup import backup_status
-from nex_automat.ops.config import NotificationSettings
+from nex_automat.ops.config import NotificationSettings, TenantView
 from nex_automat.ops.readiness import (
     MEGABYTE,
     backup_problem,
@@ -40,6 +41,15 @@ def active_tenants(db: Database) -> list[Tenant]:
     """The tenants mail is about: every one not disabled."""
     with db.session() as session:
         return [tenant for tenant in list_tenants(session) if not tenant.disabled]
+
+
+def in_effect_for(
+    services: Services, notifications: NotificationSettings, tenant_id: str
+) -> TenantView:
+    """``tenant_id``'s settings (:meth:`~nex_automat.ops.config.Settings.for_tenant`) with
+    the notifications a mail task was given, which are the service's own when it runs."""
+    settings = services.settings.model_copy(update={"notifications": notifications})
+    return settings.for_tenant(tenant_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,22 +82,27 @@ class Inspection:
     def tenants(self) -> list[Tenant]:
         return active_tenants(self.services.db)
 
+    def tenant_locale(self, tenant_id: str) -> Locale:
+        """The language of findings about ``tenant_id`` alone: its mail's."""
+        return Locale(in_effect_for(self.services, self.notifications, tenant_id).mail_language)
+
 
 Rule = Callable[[Inspection], list[Finding]]
 
 
 def processing_failures(inspection: Inspection) -> list[Finding]:
-    """Per tenant: documents that ended failed within ``alerts.failure_window_minutes``."""
+    """Per tenant: documents that ended failed within ``alerts.failure_window_minutes``,
+    written in the tenant's language."""
     window = inspection.notifications.alerts.failure_window_minutes
     period = Period(inspection.now - timedelta(minutes=window), inspection.now)
     link = inspection.notifications.base_url + InboxQuery(tab=FAILED_TAB).link()
-    t = inspection.locale.t
     found = []
     for tenant in inspection.tenants():
         with inspection.services.db.tenant_session(tenant.id) as session:
             failed = failures(session, period)
         if not failed.documents.total:
             continue
+        t = inspection.tenant_locale(tenant.id).t
         codes = ", ".join(f"{code or '?'} ({count})" for code, count in failed.by_code)
         facts = [
             t("mail.alert.failures_count", minutes=f"{window:g}", count=failed.documents.total),

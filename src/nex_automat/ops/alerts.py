@@ -14,6 +14,10 @@ an alert nor forgets one. "The database is unreachable" cannot be remembered the
 kept in memory, checked first, and mailed without touching the database; while it lasts
 the other rules, which all need the database, wait.
 
+An alert about one tenant (its documents failing) goes to that tenant's
+``alert_recipients`` as well as the installation's, in the tenant's language; every other
+alert (disk, database, backups, queue, mailboxes) is the installation's alone.
+
 A mail that cannot be sent leaves what is owed as it was (the alert stays "not yet
 mailed", the resolution "pending"), so the next check sends it: an SMTP outage delays
 alerts, it never loses them, and it never touches document processing, which runs in
@@ -31,7 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from nex_automat.ops.alert_rules import RULES, Finding, Inspection, Rule, rule_of
+from nex_automat.ops.alert_rules import RULES, Finding, Inspection, Rule, in_effect_for, rule_of
 from nex_automat.ops.config import NotificationSettings
 from nex_automat.ops.letters import write_letter
 from nex_automat.ops.mail import Letter, Mail, Postman
@@ -98,9 +102,13 @@ def alert_letter(
     event: Event,
     state: AlertState,
     finding: Finding | None,
+    *,
+    language: str | None = None,
 ) -> Letter:
-    """The mail about ``event``; a resolution has no finding, only the remembered title."""
-    locale = Locale(notifications.language)
+    """The mail about ``event`` in ``language`` (else the configured one); a resolution has
+    no finding, only the remembered title."""
+    language = language or notifications.language
+    locale = Locale(language)
     title = finding.title if finding is not None else state.title or ""
     moments = {
         Event.OPENED: locale.t("mail.alert.opened", since=locale.datetime(state.since)),
@@ -116,6 +124,7 @@ def alert_letter(
         notifications,
         "alert",
         locale.t(f"mail.alert.subject.{event}", title=title),
+        language=language,
         moment=moments[event],
         facts=finding.facts if finding is not None else (),
         link=finding.link if finding is not None else None,
@@ -193,6 +202,7 @@ class AlertMonitor:
 
     @property
     def recipients(self) -> tuple[str, ...]:
+        """Of installation-wide alerts; one tenant's go to its own too (:meth:`_mail`)."""
         alerts = self.notifications.alerts
         return tuple(alerts.recipients or self.notifications.recipients)
 
@@ -208,11 +218,23 @@ class AlertMonitor:
         findings, broken = self._inspect(now)
         settle(self.services.db, self.postman, self._updates(findings, broken, now), now)
 
-    def _mail(self, event: Event | None, state: AlertState, finding: Finding | None) -> Mail | None:
+    def _mail(
+        self,
+        event: Event | None,
+        state: AlertState,
+        finding: Finding | None,
+        tenant_id: str | None = None,
+    ) -> Mail | None:
+        """The mail owed for ``event``; about one tenant, to its recipients in its language."""
         if event is None:
             return None
-        letter = alert_letter(self.notifications, event, state, finding)
-        return Mail(self.recipients, letter)
+        if tenant_id is None:
+            return Mail(self.recipients, alert_letter(self.notifications, event, state, finding))
+        tenant = in_effect_for(self.services, self.notifications, tenant_id)
+        letter = alert_letter(
+            self.notifications, event, state, finding, language=tenant.mail_language
+        )
+        return Mail(tenant.alert_recipients, letter)
 
     # ----------------------------------------------------------------------- database
 
@@ -273,6 +295,6 @@ class AlertMonitor:
             tenant_id = finding.tenant_id if finding else memory.tenant_id if memory else None
             title = None if finding is None else finding.title
             after, event = advance(before or AlertState(), title, now, self.cooldown)
-            mail = self._mail(event, after, finding)
+            mail = self._mail(event, after, finding, tenant_id)
             updates.append(Update(key, tenant_id, before, after, event, mail))
         return updates

@@ -18,9 +18,10 @@ import base64
 import binascii
 import os
 import re
+from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_origin
 from urllib.parse import urlsplit
 
 import yaml
@@ -53,6 +54,7 @@ from nex_automat.ops.catalog_sync_settings import CatalogSyncList
 from nex_automat.ops.export_settings import ExportList, untagged
 from nex_automat.ops.setting_types import TimeOfDay
 from nex_automat.store.models import Role
+from nex_automat.store.tenants import InvalidTenantId, check_tenant_id
 from nex_automat.store.users import LANGUAGES
 
 ENV_PREFIX = "NEX_"
@@ -412,6 +414,61 @@ class NotificationSettings(BaseModel):
         return value
 
 
+def _tenant_id(value: str) -> str:
+    try:
+        return check_tenant_id(value)
+    except InvalidTenantId as error:
+        raise ValueError(error.message) from None
+
+
+def _language(value: str) -> str:
+    if value not in LANGUAGES:
+        raise ValueError(f"a language is one of {', '.join(LANGUAGES)}")
+    return value
+
+
+TenantId = Annotated[str, AfterValidator(_tenant_id)]
+Language = Annotated[str, AfterValidator(_language)]
+
+
+class TenantSettings(BaseModel):
+    """What one tenant (a customer of the installation) has of its own; a key left out is
+    the installation's. Read through :meth:`Settings.for_tenant`, never directly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: Language | None = None
+    """Of its mail (summary, review notice, its processing-failure alert) and the UI
+    language its new users start with; ``None``: the installation's."""
+    summary_recipients: list[EmailAddress] = []
+    """Its daily summary goes here instead of the installation's recipients."""
+    review_notice_recipients: list[EmailAddress] = []
+    """Its review notice goes here instead of ``notifications.review_notice``'s choice."""
+    alert_recipients: list[EmailAddress] = []
+    """Its processing-failure alert goes here too, besides the installation's recipients."""
+    api_requests_per_minute: PositiveInt | None = None
+    """Its API keys' rate instead of the installation's ``api_requests_per_minute``."""
+    api_burst: PositiveInt | None = None
+    """Its API keys' burst instead of the installation's ``api_burst``."""
+
+
+@dataclass(frozen=True, slots=True)
+class TenantView:
+    """What is in effect for one tenant: its own settings over the installation's."""
+
+    tenant_id: str
+    mail_language: str
+    ui_language: str
+    """The language a new user of the tenant starts with, until they pick their own."""
+    summary_recipients: tuple[str, ...]
+    review_notice_recipients: tuple[str, ...]
+    """Empty: the tenant's users of ``review_notice.roles`` named by an e-mail address."""
+    alert_recipients: tuple[str, ...]
+    """Of alerts about the tenant alone; installation-wide alerts go to the installation's."""
+    api_requests_per_minute: int
+    api_burst: int
+
+
 class Settings(BaseSettings):
     """Everything an installation can configure; see the module docstring for the sources."""
 
@@ -458,13 +515,53 @@ class Settings(BaseSettings):
     """Leave processing to ``nex-automat worker`` processes (PostgreSQL only): ``serve``
     then runs no worker threads of its own."""
     worker_stalled_seconds: PositiveFloat = 30
-    """A worker silent this long is taken for dead and its jobs are queued again."""
+    """A worker silent this long, or a job whose lease was not renewed this long, is taken
+    for lost and its jobs are queued again."""
+    tenants: dict[TenantId, TenantSettings] = {}
+    """Tenant id → what that tenant has of its own (:meth:`for_tenant` resolves it)."""
+
+    @field_validator("tenants", mode="before")
+    @classmethod
+    def _ids_as_text(cls, value: Any) -> Any:
+        """An id YAML reads as a number (``2024:``) is still the tenant ``"2024"``."""
+        if isinstance(value, dict):
+            return {str(key): item for key, item in value.items()}
+        return value
 
     @model_validator(mode="after")
     def _workers_share_postgres(self) -> Settings:
         if self.external_workers and not (self.database_url or "").startswith("postgresql"):
             raise ValueError("external_workers needs a PostgreSQL database_url")
         return self
+
+    def for_tenant(self, tenant_id: str) -> TenantView:
+        """The settings in effect for ``tenant_id``: its own where it has them, else the
+        installation's; a tenant not under ``tenants:`` gets the installation's."""
+        own = self.tenants.get(tenant_id) or TenantSettings()
+        ui_language = own.language or LANGUAGES[0]
+        notifications = self.notifications
+        if notifications is None:
+            mail_language, summary, review, alerts = ui_language, (), (), ()
+        else:
+            mail_language = own.language or notifications.language
+            summary = tuple(
+                own.summary_recipients
+                or notifications.summary.recipients
+                or notifications.recipients
+            )
+            review = tuple(own.review_notice_recipients or notifications.review_notice.recipients)
+            installation = notifications.alerts.recipients or notifications.recipients
+            alerts = tuple(dict.fromkeys([*installation, *own.alert_recipients]))
+        return TenantView(
+            tenant_id=tenant_id,
+            mail_language=mail_language,
+            ui_language=ui_language,
+            summary_recipients=summary,
+            review_notice_recipients=review,
+            alert_recipients=alerts,
+            api_requests_per_minute=own.api_requests_per_minute or self.api_requests_per_minute,
+            api_burst=own.api_burst or self.api_burst,
+        )
 
     @property
     def documents_dir(self) -> Path:
@@ -564,13 +661,20 @@ class _YamlFile(PydanticBaseSettingsSource):
 
 
 class _Layered(PydanticBaseSettingsSource):
-    """Sources merged lowest first, so ``NEX_MAILBOXES__0__PASSWORD`` edits list item 0."""
+    """Sources merged lowest first, so ``NEX_MAILBOXES__0__PASSWORD`` edits list item 0
+    and ``NEX_TENANTS__2024__LANGUAGE`` the tenant ``2024`` (a mapping's keys are never
+    list indices)."""
 
     def __init__(
         self, settings_cls: type[BaseSettings], sources: list[PydanticBaseSettingsSource]
     ) -> None:
         super().__init__(settings_cls)
         self.sources = sources
+        self.mappings = {
+            name
+            for name, field in settings_cls.model_fields.items()
+            if get_origin(field.annotation) is dict
+        }
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         return None, field_name, False
@@ -578,7 +682,8 @@ class _Layered(PydanticBaseSettingsSource):
     def __call__(self) -> dict[str, Any]:
         merged: dict[str, Any] = {}
         for source in self.sources:
-            merged = _merge(merged, source())
+            for name, value in source().items():
+                merged[name] = _merge(merged.get(name), value, keyed=name in self.mappings)
         return merged
 
 
@@ -586,7 +691,13 @@ def _is_indexed(value: Any) -> bool:
     return isinstance(value, dict) and bool(value) and all(str(k).isdigit() for k in value)
 
 
-def _merge(base: Any, over: Any) -> Any:
+def _merge(base: Any, over: Any, *, keyed: bool = False) -> Any:
+    """``over`` laid on ``base``; ``keyed``: both are mappings by (textual) key."""
+    if keyed and isinstance(over, dict) and isinstance(base, dict | None):
+        result = {str(key): value for key, value in (base or {}).items()}
+        for key, value in over.items():
+            result[str(key)] = _merge(result.get(str(key)), value)
+        return result
     if _is_indexed(over) and (base is None or isinstance(base, list)):
         items = list(base or [])
         for key in sorted(over, key=int):

@@ -4,8 +4,13 @@ Loading (:func:`~nex_automat.ops.config.load_settings`) already refuses wrong ty
 unknown keys and missing secrets. This goes on to what only the machine can tell: the
 data folder exists, every secret file can be read and is not empty, the backup key has
 the right form, the database URL names a database NEX Automat speaks, the templates
-folder loads, watched folders exist, and the log file's folder can be written. Each
-problem names the key and says how to fix it, like a loading error.
+folder loads (with each tenant's subfolder), watched folders exist, the log file's folder
+can be written, and every tenant the settings name exists in the database and is enabled.
+Each problem names the key and says how to fix it, like a loading error.
+
+The database is only read, and only when there is one: an installation not yet set up
+(no SQLite file) or a database that does not answer skips the tenant check, which
+``doctor`` reports on with the database itself.
 """
 
 from __future__ import annotations
@@ -16,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from nex_automat.errors import NexError
-from nex_automat.extract.templates import default_library
 from nex_automat.ops.config import (
     CONFIG_FILE_NAME,
     ConfigError,
@@ -30,6 +35,9 @@ from nex_automat.ops.config import (
 )
 from nex_automat.ops.logging import log_file_path
 from nex_automat.ops.secrets import is_secret_file
+from nex_automat.pipeline.tenant_templates import TenantTemplates
+from nex_automat.store.db import open_database
+from nex_automat.store.models import Tenant
 
 DATABASE_BACKENDS = ("sqlite", "postgresql")
 
@@ -71,6 +79,7 @@ def problems_of(settings: Settings) -> Iterator[str]:
                 "create it or correct the path"
             )
     yield from _log_file(settings)
+    yield from _tenants(settings)
 
 
 def _data_dir(settings: Settings) -> Iterator[str]:
@@ -137,15 +146,22 @@ def _backup_key(settings: Settings) -> Iterator[str]:
 
 
 def _templates(folder: Path | None) -> Iterator[str]:
+    """The templates as the service reads them: the shared ones, then each tenant's own."""
     if folder is None:
         return
     if not folder.is_dir():
         yield f"templates_dir: {folder} is not a folder; create it or correct the path"
         return
     try:
-        default_library(folder)
+        templates = TenantTemplates(folder)
     except NexError as error:
         yield f"templates_dir: {error.message}"
+        return
+    for own in sorted(path for path in folder.iterdir() if path.is_dir()):
+        try:
+            templates.for_tenant(own.name)
+        except NexError as error:
+            yield f"templates_dir: tenant {own.name}: {error.message}"
 
 
 def _log_file(settings: Settings) -> Iterator[str]:
@@ -160,3 +176,58 @@ def _log_file(settings: Settings) -> Iterator[str]:
             f"logging.file: {path.parent} cannot be created or written; "
             "choose another path or give the service's user the right to write there"
         )
+
+
+def tenants_named(settings: Settings) -> dict[str, list[str]]:
+    """Each tenant id the settings name → the keys naming it, in the order of the file."""
+    named: dict[str, list[str]] = {settings.default_tenant: ["default_tenant"]}
+    for tenant_id in settings.tenants:
+        named.setdefault(tenant_id, []).append(f"tenants.{tenant_id}")
+    sections = {
+        "mailboxes": settings.mailboxes,
+        "folders": settings.folders,
+        "exports": settings.exports,
+        "catalog_sync": settings.catalog_sync,
+    }
+    for section, items in sections.items():
+        for index, item in enumerate(items):
+            named.setdefault(item.tenant, []).append(f"{section}.{index}.tenant")
+    return named
+
+
+def _tenants(settings: Settings) -> Iterator[str]:
+    known = _tenants_in_database(settings)
+    if known is None:
+        return
+    for tenant_id, keys in tenants_named(settings).items():
+        where = ", ".join(keys)
+        # A disabled tenant is a state chosen on purpose (its mailboxes simply wait),
+        # not a mistake in the file.
+        if tenant_id not in known:
+            yield (
+                f"{where}: no tenant {tenant_id!r} in the database; create it with "
+                f"`nex-automat tenant create {tenant_id} --name NAME` or correct the id"
+            )
+
+
+def _tenants_in_database(settings: Settings) -> set[str] | None:
+    """The tenant ids in the database; ``None`` when there is no database to ask yet
+    or it cannot be read (a wrong URL is reported on its own, a dead server by ``doctor``)."""
+    url = settings.effective_database_url()
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    backend = parsed.get_backend_name()
+    if backend not in DATABASE_BACKENDS:
+        return None
+    if backend == "sqlite" and not (parsed.database and Path(parsed.database).is_file()):
+        return None  # opening it would create it; `init` does that
+    db = open_database(url)
+    try:
+        with db.session() as session:
+            return set(session.scalars(select(Tenant.id)))
+    except SQLAlchemyError:
+        return None
+    finally:
+        db.dispose()

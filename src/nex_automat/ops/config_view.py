@@ -66,6 +66,8 @@ def _field(name: str, value: Any) -> Any:
 def _plain(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return _model(value)
+    if isinstance(value, dict):
+        return {str(key): _field(str(key), item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     if isinstance(value, SecretStr):

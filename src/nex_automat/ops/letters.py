@@ -4,7 +4,8 @@ Templates live in ``mail_templates/`` as ``<name>.txt`` and ``<name>.html``. HTM
 autoescaped, so every value put in it (supplier names, filenames, error messages, all of
 which come from outside) is shown as text, never run as markup; the plain-text part is
 not HTML and is left as written. Strings come from the workspace's catalogues
-(:mod:`nex_automat.web.ui.i18n`) in the language the notifications are configured for.
+(:mod:`nex_automat.web.ui.i18n`) in the language the notifications are configured for,
+or the tenant's own when the letter is about one tenant.
 """
 
 from __future__ import annotations
@@ -36,11 +37,17 @@ def installation_name(settings: NotificationSettings) -> str:
 
 
 def write_letter(
-    settings: NotificationSettings, template: str, subject: str, **values: Any
+    settings: NotificationSettings,
+    template: str,
+    subject: str,
+    *,
+    language: str | None = None,
+    **values: Any,
 ) -> Letter:
-    """Render ``template`` in the configured language; ``subject`` gets the usual prefix."""
+    """Render ``template`` in ``language`` (a tenant's, for a letter about one tenant) or
+    else the configured one; ``subject`` gets the usual prefix."""
     context = {
-        "l": Locale(settings.language),
+        "l": Locale(language or settings.language),
         "base_url": settings.base_url,
         "installation": installation_name(settings),
         "subject": subject,

@@ -122,6 +122,17 @@ CONFIG_TEMPLATE = """\
 #     roles: [operator, approver]   # their users named by an e-mail address get it,
 #     # recipients: [...]           # unless reviewers are listed here
 
+# Tenants (`nex-automat tenant list`): what a customer has of its own; a key left out is
+# the installation's. In the environment: NEX_TENANTS__<ID>__LANGUAGE and so on.
+# tenants:
+#   stavmat:
+#     language: cs                                # its mail and its new users' UI
+#     summary_recipients: [uctaren@stavmat.sk]    # instead of the installation's
+#     review_notice_recipients: [nakup@stavmat.sk]   # instead of review_notice's choice
+#     alert_recipients: [it@stavmat.sk]    # its processing failures, besides the installation's
+#     api_requests_per_minute: 600         # its API keys, instead of the installation's rate
+#     api_burst: 100
+
 # Backups: the database, the document files (only new ones each night) and this file,
 # encrypted. The service takes one every night and keeps the newest of each of the last
 # 7 days, 4 weeks and 12 months. Put them on another disk than the data.

@@ -1,18 +1,22 @@
 """The daily summary of each tenant's invoices, and the notice to reviewers.
 
+Both go out in the tenant's language, to the tenant's own recipients when its settings
+name them (``tenants.<id>``, resolved by :meth:`~nex_automat.ops.config.Settings.for_tenant`).
+
 **Daily summary.** Once a day at ``summary.at`` (local time) each tenant's summary goes
-to ``summary.recipients``: documents received, processed and failed, invoices approved and
-exported over the day before (from the previous ``at`` to this one), and how many wait for
-review now, each with a link to the inbox filtered to match; then the invoices waiting for
-review and the documents that failed. The task runs every minute and sends the summary
-that is due and not yet sent, so a summary missed while the mail server was down goes out
-when it is back, and a restart does not send it twice. A new installation's first summary
-is the first one due after the service starts.
+to its ``summary_recipients``, else ``summary.recipients``: documents received, processed
+and failed, invoices approved and exported over the day before (from the previous ``at``
+to this one), and how many wait for review now, each with a link to the inbox filtered to
+match; then the invoices waiting for review and the documents that failed. The task runs
+every minute and sends the summary that is due and not yet sent, so a summary missed
+while the mail server was down goes out when it is back, and a restart does not send it
+twice. A new installation's first summary is the first one due after the service starts.
 
 **Review notice.** When invoices have needed review for longer than
 ``review_notice.after_hours``, the tenant's reviewers get a list of them, again after
 ``review_notice.repeat_hours`` while any stay overdue. Reviewers are the configured
-addresses or, without any, the tenant's users of ``review_notice.roles`` whose username
+addresses (the tenant's ``review_notice_recipients``, else ``review_notice.recipients``)
+or, without any, the tenant's users of ``review_notice.roles`` whose username
 is an e-mail address.
 """
 
@@ -34,9 +38,9 @@ from nex_automat.ops.activity import (
     failures,
     waiting_for_review,
 )
-from nex_automat.ops.alert_rules import active_tenants
+from nex_automat.ops.alert_rules import active_tenants, in_effect_for
 from nex_automat.ops.alerts import Event, Update, advance, settle
-from nex_automat.ops.config import NotificationSettings, is_email_address
+from nex_automat.ops.config import NotificationSettings, TenantView, is_email_address
 from nex_automat.ops.letters import write_letter
 from nex_automat.ops.mail import Letter, Mail, Postman
 from nex_automat.ops.scheduler import DailyAt, local_now
@@ -86,12 +90,13 @@ def summary_letter(
     notifications: NotificationSettings,
     tenant: Tenant,
     *,
+    language: str,
     period: Period,
     counts: Activity,
     waiting: Capped[WaitingInvoice],
     failed: Failures,
 ) -> Letter:
-    locale = Locale(notifications.language)
+    locale = Locale(language)
     rows = [
         (locale.t(f"mail.summary.{name}"), getattr(counts, name), inbox_link(notifications, tab))
         for name, tab in SUMMARY_ROWS
@@ -101,6 +106,7 @@ def summary_letter(
         notifications,
         "summary",
         locale.t("mail.summary.subject", tenant=tenant.name, day=day),
+        language=language,
         tenant=tenant,
         period=period,
         rows=rows,
@@ -130,11 +136,6 @@ class DailySummary:
         self.postman = postman or Postman(notifications.smtp)
         self.clock = clock
 
-    @property
-    def recipients(self) -> tuple[str, ...]:
-        summary = self.notifications.summary
-        return tuple(summary.recipients or self.notifications.recipients)
-
     def send_due(self) -> None:
         now = self.clock()
         due = latest_due(self.schedule, now).astimezone(UTC)
@@ -151,18 +152,24 @@ class DailySummary:
             sent = memory.state.notified_at
             if sent is not None and sent >= due:
                 continue
-            letter = self._letter(tenant, period)
-            mail = Mail(self.recipients, letter)
+            settings = in_effect_for(self.services, self.notifications, tenant.id)
+            mail = Mail(settings.summary_recipients, self._letter(tenant, settings, period))
             updates.append(Update(key, tenant.id, memory.state, memory.state, Event.OPENED, mail))
         settle(self.services.db, self.postman, updates, now.astimezone(UTC))
 
-    def _letter(self, tenant: Tenant, period: Period) -> Letter:
+    def _letter(self, tenant: Tenant, settings: TenantView, period: Period) -> Letter:
         with self.services.db.tenant_session(tenant.id) as session:
             counts = activity(session, period)
             waiting = waiting_for_review(session)
             failed = failures(session, period)
         return summary_letter(
-            self.notifications, tenant, period=period, counts=counts, waiting=waiting, failed=failed
+            self.notifications,
+            tenant,
+            language=settings.mail_language,
+            period=period,
+            counts=counts,
+            waiting=waiting,
+            failed=failed,
         )
 
 
@@ -170,14 +177,14 @@ class DailySummary:
 
 
 def reviewer_addresses(
-    services: Services, notifications: NotificationSettings, tenant_id: str
+    services: Services, notifications: NotificationSettings, tenant: TenantView
 ) -> tuple[str, ...]:
     """The configured reviewers, or the tenant's users of the reviewing roles named by an
     e-mail address."""
     notice = notifications.review_notice
-    if notice.recipients:
-        return tuple(notice.recipients)
-    with services.db.tenant_session(tenant_id) as session:
+    if tenant.review_notice_recipients:
+        return tenant.review_notice_recipients
+    with services.db.tenant_session(tenant.tenant_id) as session:
         names = session.scalars(
             select(User.username)
             .where(User.role.in_(notice.roles), User.disabled.is_(False))
@@ -187,14 +194,19 @@ def reviewer_addresses(
 
 
 def review_letter(
-    notifications: NotificationSettings, tenant: Tenant, overdue: Capped[WaitingInvoice]
+    notifications: NotificationSettings,
+    tenant: Tenant,
+    overdue: Capped[WaitingInvoice],
+    *,
+    language: str,
 ) -> Letter:
-    locale = Locale(notifications.language)
+    locale = Locale(language)
     hours = notifications.review_notice.after_hours
     return write_letter(
         notifications,
         "review",
         locale.t("mail.review.subject", tenant=tenant.name),
+        language=language,
         intro=locale.t("mail.review.intro", hours=f"{hours:g}", count=overdue.total),
         waiting=overdue,
         invoice_link=lambda invoice_id: invoice_link(notifications, invoice_id),
@@ -242,14 +254,16 @@ class ReviewNotices:
         settle(self.services.db, self.postman, updates, now)
 
     def _mail(self, tenant: Tenant, overdue: Capped[WaitingInvoice]) -> Mail | None:
-        recipients = reviewer_addresses(self.services, self.notifications, tenant.id)
+        settings = in_effect_for(self.services, self.notifications, tenant.id)
+        recipients = reviewer_addresses(self.services, self.notifications, settings)
         if not recipients:
             logger.warning(
                 "%d invoice(s) of tenant %s wait for review, but no reviewer has an e-mail "
                 "address: name users by their address or set "
-                "notifications.review_notice.recipients",
+                "notifications.review_notice.recipients (or tenants.<id>.review_notice_recipients)",
                 overdue.total,
                 tenant.id,
             )
             return None
-        return Mail(recipients, review_letter(self.notifications, tenant, overdue))
+        letter = review_letter(self.notifications, tenant, overdue, language=settings.mail_language)
+        return Mail(recipients, letter)

@@ -1,11 +1,12 @@
 """Taking a document in: refuse what cannot be read, keep the bytes, record it, queue it.
 
 The order is what makes a document safe. Everything that can be refused is refused before
-anything is stored. Then the bytes are written durably (:meth:`DocumentFiles.put`), and
-only then are the document row and its processing job committed, together, in one
-transaction. A crash before that commit leaves at most a file nobody points at, and the
-sender, who got no acknowledgement, sends again: an ordinary new receive, which finds the
-file already there. A crash after it loses nothing: the job is in the queue.
+anything is stored. Then the bytes are written durably into the tenant's own folder
+(:meth:`TenantFiles.put`), and only then are the document row and its processing job
+committed, together, in one transaction. A crash before that commit leaves at most a file
+nobody points at, and the sender, who got no acknowledgement, sends again: an ordinary new
+receive, which finds the file already there. A crash after it loses nothing: the job is in
+the queue.
 
 Identical bytes already received by the tenant are recorded too (the arrival is real: its
 sender, subject and message id matter), as a document in state ``duplicate`` pointing at
@@ -99,7 +100,7 @@ class Intake:
         anything is stored.
         """
         media_type = self.check(data)
-        sha256 = self.files.put(data)
+        sha256 = self.files.tenant(tenant_id).put(data)
         with self.db.tenant_session(tenant_id) as session:
             earlier = find_documents_by_sha256(session, sha256)
             document = add_document(

@@ -121,10 +121,11 @@ class DocumentProcessor:
             self.record_failure(document_id, error.code, error.message)
             return DocumentState.FAILED
         rendered = self._render_isdoc(result)
+        files = self.files.tenant(loaded.tenant_id)
         if rendered.isdoc is not None:
-            self.files.put_derived(loaded.sha256, ISDOC_SUFFIX, rendered.isdoc)
+            files.put_derived(loaded.sha256, ISDOC_SUFFIX, rendered.isdoc)
         if result.searchable_pdf is not None:
-            self.files.put_derived(loaded.sha256, SEARCHABLE_SUFFIX, result.searchable_pdf)
+            files.put_derived(loaded.sha256, SEARCHABLE_SUFFIX, result.searchable_pdf)
         state = self._save(loaded, rendered.result, self._catalogue_index(loaded))
         self.events.document_processed(method_family(result.method), time.monotonic() - started)
         return state
@@ -149,7 +150,7 @@ class DocumentProcessor:
             return True
 
     def _extract(self, loaded: _Loaded) -> ExtractionResult:
-        data = self.files.get(loaded.sha256)
+        data = self.files.tenant(loaded.tenant_id).get(loaded.sha256)
         templates = self.templates
         if isinstance(templates, TenantTemplates):
             templates = templates.for_tenant(loaded.tenant_id)

@@ -1,8 +1,9 @@
 """Storage: the database (SQLite embedded, PostgreSQL in production) and document files.
 
 Start with :func:`open_database` and :meth:`Database.upgrade`; work in
-``db.tenant_session(tenant_id)`` so every query is scoped to one tenant; keep bytes with
-:class:`DocumentFiles` before recording them; run work through :class:`JobQueue`.
+``db.tenant_session(tenant_id)`` so every query is scoped to one tenant; keep bytes in the
+tenant's own folder (``DocumentFiles.tenant(tenant_id)``) before recording them; run work
+through :class:`JobQueue`.
 """
 
 from __future__ import annotations

@@ -31,12 +31,19 @@ class UnknownTenant(NexError):
     code = "unknown_tenant"
 
 
-def create_tenant(session: Session, tenant_id: str, name: str) -> Tenant:
-    """``tenant_id`` is a short slug (``acme``, ``stavmat-sk``) used in paths and logs."""
+def check_tenant_id(tenant_id: str) -> str:
+    """``tenant_id`` when it is a short slug (``acme``, ``stavmat-sk``), as paths and logs
+    need; :class:`InvalidTenantId` otherwise."""
     if not _SLUG.fullmatch(tenant_id):
         raise InvalidTenantId(
             f"a tenant id is lower-case letters, digits, '-' and '_': {tenant_id!r}"
         )
+    return tenant_id
+
+
+def create_tenant(session: Session, tenant_id: str, name: str) -> Tenant:
+    """``tenant_id`` is a short slug (``acme``, ``stavmat-sk``) used in paths and logs."""
+    check_tenant_id(tenant_id)
     if session.get(Tenant, tenant_id) is not None:
         raise TenantExists(f"tenant {tenant_id!r} already exists")
     tenant = Tenant(id=tenant_id, name=name)

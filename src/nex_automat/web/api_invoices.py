@@ -113,7 +113,7 @@ def isdoc(request: Request, invoice_id: str, tenant_id: Tenant) -> Response:
         document = _document(session, record)
         sha256, number = document.sha256, record.number
     try:
-        data = services.files.get_derived(sha256, ISDOC_SUFFIX)
+        data = services.files.tenant(tenant_id).get_derived(sha256, ISDOC_SUFFIX)
     except StoredFileMissing:
         raise ApiError(
             404,
@@ -144,7 +144,7 @@ def searchable(request: Request, invoice_id: str, tenant_id: Tenant) -> Response
         document = _document(session, record)
         sha256, number = document.sha256, record.number
     try:
-        data = services.files.get_derived(sha256, SEARCHABLE_SUFFIX)
+        data = services.files.tenant(tenant_id).get_derived(sha256, SEARCHABLE_SUFFIX)
     except StoredFileMissing:
         raise ApiError(
             404,
@@ -171,7 +171,7 @@ def original(request: Request, invoice_id: str, tenant_id: Tenant) -> Response:
     with services.db.tenant_session(tenant_id) as session:
         document = _document(session, _invoice(session, invoice_id))
         sha256, media_type, filename = document.sha256, document.media_type, document.filename
-    data = services.files.get(sha256)
+    data = services.files.tenant(tenant_id).get(sha256)
     return Response(data, media_type=media_type, headers=download_headers(filename, media_type))
 
 

@@ -15,7 +15,7 @@ from nex_automat.pipeline.services import Services
 from nex_automat.web import api_documents, api_exports, api_invoices, health, metrics, n8n
 from nex_automat.web.errors import install_error_handlers
 from nex_automat.web.limits import BodyLimit, BodyLimits
-from nex_automat.web.rate_limits import TokenBuckets
+from nex_automat.web.rate_limits import ApiRateLimits
 from nex_automat.web.security_headers import SecurityHeaders
 from nex_automat.web.tracking import RequestTracking
 from nex_automat.web.ui import mount_ui
@@ -34,9 +34,7 @@ def create_app(services: Services) -> FastAPI:
     app = FastAPI(title="NEX Automat", version=__version__, description=DESCRIPTION)
     app.state.services = services
     settings = services.settings
-    app.state.api_rate_limits = TokenBuckets(
-        per_minute=settings.api_requests_per_minute, burst=settings.api_burst
-    )
+    app.state.api_rate_limits = ApiRateLimits(settings)
     limits = BodyLimits(upload_max_bytes=services.settings.upload_max_bytes)
     for router in (
         health.router,

@@ -17,7 +17,7 @@ from fastapi.security import APIKeyHeader
 from nex_automat.store.apikeys import authenticate
 from nex_automat.web.deps import services_of
 from nex_automat.web.errors import ApiError
-from nex_automat.web.rate_limits import TokenBuckets
+from nex_automat.web.rate_limits import ApiRateLimits
 
 API_KEY_HEADER = "X-API-Key"
 
@@ -49,14 +49,14 @@ def current_tenant(
         tenant_id, key_id = (None, None) if record is None else (record.tenant_id, record.id)
     if tenant_id is None:
         raise unauthorized()
-    wait = rate_limits_of(request).take(f"api-key:{key_id}")
+    wait = rate_limits_of(request).take(tenant_id, f"api-key:{key_id}")
     if wait is not None:
         raise too_many_requests(wait)
     request.state.tenant_id = tenant_id
     return tenant_id
 
 
-def rate_limits_of(request: Request) -> TokenBuckets:
+def rate_limits_of(request: Request) -> ApiRateLimits:
     return request.app.state.api_rate_limits  # type: ignore[no-any-return]
 
 

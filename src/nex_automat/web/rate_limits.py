@@ -4,7 +4,9 @@ A bucket holds up to ``burst`` tokens and refills at ``per_minute`` tokens a min
 request takes one. A client within its rate never waits, a burst (n8n posting a holiday's
 invoices at once) is absorbed up to ``burst`` and then paced, and a runaway client gets
 ``429`` with ``Retry-After`` saying when its next request will be accepted. One key's
-traffic never slows another's.
+traffic never slows another's. The rate and burst are the installation's
+(``api_requests_per_minute``, ``api_burst``) unless the key's tenant has its own
+(``tenants.<id>``).
 
 The buckets live in this process, which is right for the embedded single-process service
 (several processes behind a balancer each grant the rate). Keys not seen for a while hold
@@ -19,6 +21,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from nex_automat.ops.config import Settings
 
 MAX_TRACKED_KEYS = 100_000
 
@@ -62,3 +66,26 @@ class TokenBuckets:
                 bucket.tokens -= 1.0
                 return None
             return (1.0 - bucket.tokens) / self.rate
+
+
+class ApiRateLimits:
+    """The buckets of API keys, each at the rate and burst in effect for its tenant."""
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._settings = settings
+        self._clock = clock
+        self._by_limits: dict[tuple[int, int], TokenBuckets] = {}
+        """Tenants with the same limits share buckets; a key is in one tenant only."""
+        self._lock = threading.Lock()
+
+    def take(self, tenant_id: str, key: str) -> float | None:
+        """:meth:`TokenBuckets.take` for ``key``, one of ``tenant_id``'s."""
+        tenant = self._settings.for_tenant(tenant_id)
+        limits = (tenant.api_requests_per_minute, tenant.api_burst)
+        with self._lock:
+            buckets = self._by_limits.get(limits)
+            if buckets is None:
+                per_minute, burst = limits
+                buckets = TokenBuckets(per_minute=per_minute, burst=burst, clock=self._clock)
+                self._by_limits[limits] = buckets
+        return buckets.take(key)

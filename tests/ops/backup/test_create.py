@@ -73,7 +73,7 @@ def test_the_next_backup_copies_only_the_new_document_files(ingested: Settings) 
 
 
 def test_a_file_replaced_in_place_is_copied_again(site: Settings) -> None:
-    files = DocumentFiles(site.documents_dir)
+    files = DocumentFiles(site.documents_dir).tenant(site.default_tenant)
     sha256 = files.put(b"%PDF-1.7 an invoice")
     files.put_derived(sha256, ".isdoc.xml", b"<Invoice>first</Invoice>")
     with opened(site) as db:
@@ -98,7 +98,7 @@ def test_a_file_replaced_in_place_is_copied_again(site: Settings) -> None:
 
 
 def test_files_still_being_written_are_left_out(site: Settings) -> None:
-    DocumentFiles(site.documents_dir).put(b"%PDF-1.7 whole")
+    DocumentFiles(site.documents_dir).tenant(site.default_tenant).put(b"%PDF-1.7 whole")
     half = site.documents_dir / "ab" / "cd" / ".abcd.123.tmp"
     half.parent.mkdir(parents=True)
     half.write_bytes(b"%PDF-1.7 ha")

@@ -15,15 +15,15 @@ from nex_automat.store.files import DocumentFiles
 
 
 def test_files_come_back_with_their_content_and_modification_time(tmp_path: Path) -> None:
-    files = DocumentFiles(tmp_path / "documents")
+    files = DocumentFiles(tmp_path / "documents").tenant("acme")
     sha256 = files.put(b"%PDF-1.7 faktura")
     files.put_derived(sha256, ".isdoc.xml", b"<Invoice/>")
     blobs = BlobStore(tmp_path / "blobs")
-    taken = take_documents(files.root, blobs, [], no_progress)
+    taken = take_documents(tmp_path / "documents", blobs, [], no_progress)
 
     restore_documents(taken.entries, blobs, tmp_path / "restored", no_progress)
 
-    again = DocumentFiles(tmp_path / "restored")
+    again = DocumentFiles(tmp_path / "restored").tenant("acme")
     assert again.get(sha256) == b"%PDF-1.7 faktura"
     assert again.get_derived(sha256, ".isdoc.xml") == b"<Invoice/>"
     assert again.path(sha256).stat().st_mtime_ns == files.path(sha256).stat().st_mtime_ns

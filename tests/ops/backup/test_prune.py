@@ -17,7 +17,7 @@ from .sites import opened
 
 
 def test_sets_outside_retention_go_with_the_blobs_only_they_needed(site: Settings) -> None:
-    files = DocumentFiles(site.documents_dir)
+    files = DocumentFiles(site.documents_dir).tenant(site.default_tenant)
     sha256 = files.put(b"%PDF-1.7 invoice 1")
     files.put_derived(sha256, ".isdoc.xml", b"<Invoice>as first read</Invoice>")
     with opened(site) as db:
@@ -73,7 +73,7 @@ def test_unfinished_sets_of_killed_runs_are_cleared(site: Settings) -> None:
 
 
 def test_blobs_stay_when_a_kept_set_cannot_say_what_it_needs(site: Settings) -> None:
-    files = DocumentFiles(site.documents_dir)
+    files = DocumentFiles(site.documents_dir).tenant(site.default_tenant)
     sha256 = files.put(b"%PDF-1.7 invoice 1")
     files.put_derived(sha256, ".isdoc.xml", b"<Invoice>first</Invoice>")
     with opened(site) as db:

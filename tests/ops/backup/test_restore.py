@@ -17,9 +17,12 @@ from nex_automat.ops.backup.runs import take_backup
 from nex_automat.ops.config import Settings
 from nex_automat.pipeline.runner import run_pending
 from nex_automat.pipeline.services import build_services
-from nex_automat.store.files import sha256_hex
+from nex_automat.store.files import DocumentFiles, sha256_hex
+from nex_automat.store.tenant_folders import has_shared_files
+from nex_automat.store.tenants import create_tenant
 from tests.databases import drop_postgres_database
 from tests.pipeline.documents import arrival, invoice_pdf
+from tests.store.shared_layout import share_tenant_files
 
 from .sites import (
     CONFIG_TEXT,
@@ -76,10 +79,62 @@ def test_the_restored_installation_takes_new_invoices(
         pdf = invoice_pdf(4)
         services.intake.receive(empty_site.default_tenant, pdf, arrival())
         assert run_pending(services.queue, services.processor) == 1
-        assert services.files.get(sha256_hex(pdf)) == pdf
-        assert services.files.get(sha256_hex(invoice_pdf(1))) == invoice_pdf(1)
+        files = services.files.tenant(empty_site.default_tenant)
+        assert files.get(sha256_hex(pdf)) == pdf
+        assert files.get(sha256_hex(invoice_pdf(1))) == invoice_pdf(1)
     finally:
         services.close()
+
+
+def test_a_set_of_two_tenants_with_the_same_bytes_brings_back_each_tenants_file(
+    site: Settings, empty_site: Settings
+) -> None:
+    pdf = invoice_pdf(5)
+    services = build_services(site)
+    try:
+        with services.db.session() as session:
+            create_tenant(session, "globex", "Globex a.s.")
+        for tenant in (site.default_tenant, "globex"):
+            services.intake.receive(tenant, pdf, arrival())
+        run_pending(services.queue, services.processor)
+    finally:
+        services.close()
+    documents = document_hashes(site.documents_dir)
+    backup_id = back_up(site)
+    destroy(site)
+
+    restore_backup(empty_site, load_set(empty_site.backup_dir, backup_id))
+
+    assert document_hashes(empty_site.documents_dir) == documents
+    restored = DocumentFiles(empty_site.documents_dir)
+    for tenant in (site.default_tenant, "globex"):
+        assert restored.tenant(tenant).get(sha256_hex(pdf)) == pdf
+
+
+def test_a_set_of_the_shared_layout_restores_and_the_start_moves_it_into_tenant_folders(
+    ingested: Settings, empty_site: Settings
+) -> None:
+    share_tenant_files(ingested.documents_dir)
+    shared = document_hashes(ingested.documents_dir)
+    backup_id = back_up(ingested)
+    destroy(ingested)
+
+    report = restore_backup(empty_site, load_set(empty_site.backup_dir, backup_id))
+    assert report.problems == []
+    assert document_hashes(empty_site.documents_dir) == shared
+
+    services = build_services(empty_site)
+    try:
+        files = services.files.tenant(empty_site.default_tenant)
+        for seed in (1, 2, 3):
+            assert files.get(sha256_hex(invoice_pdf(seed))) == invoice_pdf(seed)
+    finally:
+        services.close()
+    assert not has_shared_files(empty_site.documents_dir)
+    assert sorted(document_hashes(empty_site.documents_dir).values()) == sorted(shared.values())
+    with opened(empty_site) as db:
+        after_move = take_backup(empty_site, db, kind=BackupKind.MANUAL)
+    assert after_move.new_blobs == 0, "the moved files are the blobs the set already has"
 
 
 def test_a_database_with_tables_is_refused_before_anything_is_written(

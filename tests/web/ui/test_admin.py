@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from nex_automat.ops.config import TenantSettings
 from nex_automat.store.apikeys import authenticate, create_api_key
 from nex_automat.store.models import AuditEntry, Role, User
 from nex_automat.store.users import find_user, verify_credentials
@@ -76,6 +77,28 @@ def test_a_new_user_can_work_in_czech(workspace: Workspace, admin: Browser) -> N
     page = workspace.browser()
     page.sign_in("jana", shown_secret(answer.text))
     assert "Ke kontrole" in page.get("/invoices").text
+
+
+def test_a_new_user_starts_in_the_tenants_language_until_choosing_another(
+    workspace: Workspace, admin: Browser
+) -> None:
+    settings = workspace.services.settings
+    workspace.services.settings = settings.model_copy(
+        update={"tenants": {"acme": TenantSettings(language="en")}}
+    )
+    assert re.search(r'<option value="en"\s*selected>English</option>', admin.get("/admin").text)
+    answer = admin.post_form("/admin/users", {"username": "petra"})
+    assert answer.status_code == 201
+    with workspace.services.db.session() as session:
+        petra = find_user(session, "petra")
+        assert petra is not None and petra.language == "en"
+
+    browser = workspace.browser()
+    browser.sign_in("petra", shown_secret(answer.text))
+    assert '<html lang="en">' in browser.get("/invoices").text
+    chosen = browser.post_form("/language", {"language": "sk", "next": "/invoices"})
+    assert chosen.status_code == 303
+    assert '<html lang="sk">' in browser.get("/invoices").text
 
 
 def test_a_typed_initial_password_must_be_strong_enough(

@@ -24,7 +24,7 @@ def _add_generated(workspace: Workspace, *, warnings: list[InvoiceWarning] | Non
     services = workspace.services
     with services.db.tenant_session("acme") as session:
         document = add_pdf(session, generated.pdf)
-        services.files.put(generated.pdf)
+        services.files.tenant("acme").put(generated.pdf)
         result = make_result(make_invoice())
         result.provenance = {
             "number": SourceBox(0, 300.0, 100.0, 400.0, 112.0),
@@ -52,7 +52,8 @@ def test_the_page_shows_the_document_picture_and_boxes_as_shares_of_the_page(
         assert record is not None
         document = get_document(session, record.document_id)
         assert document is not None
-    size = page_sizes(workspace.services.files, document.sha256, document.media_type)[0]
+    files = workspace.services.files.tenant("acme")
+    size = page_sizes(files, document.sha256, document.media_type)[0]
     width, height = size.width, size.height
     expected = f"1;{100 * 300 / width:.3f};{100 * 100 / height:.3f};{100 * 100 / width:.3f}"
     assert f'data-box="{expected}' in page.text
@@ -61,7 +62,7 @@ def test_the_page_shows_the_document_picture_and_boxes_as_shares_of_the_page(
     assert picture.status_code == 200
     assert picture.headers["content-type"] == "image/png"
     assert picture.content.startswith(b"\x89PNG")
-    cached = workspace.services.files.derived_path(document.sha256, ".page1.png")
+    cached = files.derived_path(document.sha256, ".page1.png")
     assert cached.read_bytes() == picture.content
     assert browser.get(f"/invoices/{invoice_id}/pages/9.png").status_code == 404
 

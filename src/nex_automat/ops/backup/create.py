@@ -10,13 +10,12 @@ temporary name and renamed when whole; a run that fails or is killed leaves no s
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 from nex_automat import __version__
-from nex_automat.files import write_atomically
+from nex_automat.files import sync_folder, write_atomically
 from nex_automat.ops.backup.blobs import BlobStore
 from nex_automat.ops.backup.catalogue import newest_set
 from nex_automat.ops.backup.crypto import seal
@@ -134,14 +133,3 @@ def _copy_config(settings: Settings, work: Path) -> tuple[Part | None, str | Non
         return None, NO_KEY_NOTE
     write_atomically(work / CONFIG_COPY, seal(key, source.read_bytes()), mode=FILE_MODE)
     return part_of(work, CONFIG_COPY), None
-
-
-def sync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` survive a power cut (where folders can be synced)."""
-    if os.name == "nt":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -5,6 +5,10 @@ set's schema is known to this version, and every part and blob of the set is pre
 with the right checksum. The database goes in first (PostgreSQL in one transaction), then
 the document files, each hashed as it is written; then the restored database is counted
 and compared with the manifest.
+
+Files are written back under the paths the set recorded. A set taken before tenant folders
+therefore restores the shared layout, which the next start moves into the tenants' folders
+as any upgrade does (see :mod:`nex_automat.ops.upgrade`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """``/admin``: the tenant's users and API keys, for administrators only.
 
-Users: create (username, role, language, initial password — typed and checked for
-strength, or generated), change role, reset password, disable and enable. API keys:
-create and revoke. Every form is a POST with the session's CSRF token, and every change
-is written to the audit log (entity ``user`` or ``api_key``) with the administrator as
-actor; secrets never are.
+Users: create (username, role, language — the tenant's unless another is chosen —,
+initial password — typed and checked for strength, or generated), change role, reset
+password, disable and enable. API keys: create and revoke. Every form is a POST with the
+session's CSRF token, and every change is written to the audit log (entity ``user`` or
+``api_key``) with the administrator as actor; secrets never are.
 
 A new password or key is shown once, on the page that answers the POST (sent with
 ``no-store``), and exists nowhere else afterwards: the store keeps only its hash. Other
@@ -120,10 +120,15 @@ def _page(
         names=names,
         roles=ROLES,
         secret=secret,
-        form=form or NewUserForm(),
+        form=form or NewUserForm(language=_tenant_language(request, user)),
         error=error,
         notice=NOTICES.get(request.query_params.get("done", "")),
     )
+
+
+def _tenant_language(request: Request, user: SignedIn) -> str:
+    """The language a new user of ``user``'s tenant starts with."""
+    return services_of(request).settings.for_tenant(user.tenant_id).ui_language
 
 
 def _done(what: str) -> RedirectResponse:
@@ -174,9 +179,10 @@ def create_user_form(
     *,
     username: Annotated[str, Form(max_length=200)] = "",
     role: Annotated[str, Form()] = Role.OPERATOR.value,
-    language: Annotated[str, Form()] = LANGUAGES[0],
+    language: Annotated[str, Form()] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
+    language = language or _tenant_language(request, admin)
     form = NewUserForm(username=username.strip(), role=role, language=language)
     problems = _new_user_problems(request, username, password, role, language)
     initial = password or generate_password()

@@ -112,7 +112,9 @@ def _page(
         sizes = (
             []
             if document is None
-            else page_sizes(services.files, document.sha256, document.media_type)
+            else page_sizes(
+                services.files.tenant(user.tenant_id), document.sha256, document.media_type
+            )
         )
         view = invoice_view(record, sizes, locale)
         trail = audit_trail(session, "invoice", record.id)
@@ -168,7 +170,7 @@ def invoice_page_image(request: Request, invoice_id: str, number: int, user: Vie
             raise PageError(404, "error.not_found")
         sha256, media_type = document.sha256, document.media_type
     try:
-        png = page_png(services.files, sha256, media_type, number)
+        png = page_png(services.files.tenant(user.tenant_id), sha256, media_type, number)
     except PageNotFound:
         raise PageError(404, "error.not_found") from None
     return Response(

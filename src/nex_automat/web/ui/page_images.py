@@ -25,7 +25,7 @@ from nex_automat.errors import NexError
 from nex_automat.extract.images import load_images
 from nex_automat.extract.media import IMAGES, PDF
 from nex_automat.pdfium import PDFIUM_LOCK
-from nex_automat.store.files import DocumentFiles, StoredFileMissing
+from nex_automat.store.files import StoredFileMissing, TenantFiles
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def _page_suffix(number: int) -> str:
     return f".page{number}.png"
 
 
-def _pdf_to_show(files: DocumentFiles, sha256: str, media_type: str) -> bytes | None:
+def _pdf_to_show(files: TenantFiles, sha256: str, media_type: str) -> bytes | None:
     if media_type == PDF:
         return files.get(sha256)
     if media_type in IMAGES:
@@ -96,7 +96,7 @@ def _png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _compute_sizes(files: DocumentFiles, sha256: str, media_type: str) -> list[PageSize]:
+def _compute_sizes(files: TenantFiles, sha256: str, media_type: str) -> list[PageSize]:
     pdf = _pdf_to_show(files, sha256, media_type)
     if pdf is not None:
         return _pdf_sizes(pdf)
@@ -106,7 +106,7 @@ def _compute_sizes(files: DocumentFiles, sha256: str, media_type: str) -> list[P
     return []
 
 
-def page_sizes(files: DocumentFiles, sha256: str, media_type: str) -> list[PageSize]:
+def page_sizes(files: TenantFiles, sha256: str, media_type: str) -> list[PageSize]:
     """The sizes of the pages there are to show; empty for an e-invoice or an unreadable file."""
     try:
         cached = json.loads(files.get_derived(sha256, SIZES_SUFFIX))
@@ -123,7 +123,7 @@ def page_sizes(files: DocumentFiles, sha256: str, media_type: str) -> list[PageS
     return sizes
 
 
-def page_png(files: DocumentFiles, sha256: str, media_type: str, number: int) -> bytes:
+def page_png(files: TenantFiles, sha256: str, media_type: str, number: int) -> bytes:
     """Page ``number`` (1-based) as PNG; :class:`PageNotFound` when there is no such page."""
     if not 1 <= number <= len(page_sizes(files, sha256, media_type)):
         raise PageNotFound(f"the document has no page {number}")
