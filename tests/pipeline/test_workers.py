@@ -135,7 +135,7 @@ def test_a_job_of_a_silent_worker_is_queued_again_and_handed_over_anew(
             return await node.recover()
 
     assert asyncio.run(dispatch()) == 1
-    assert services.queue.claim_job(due.id, "lost-worker") is not None
+    assert services.queue.claim_job(due.id, "worker:host-a:4242") is not None
     with services.db.engine.begin() as connection:
         worker_id = connection.execute(
             text(
@@ -218,3 +218,39 @@ def test_live_worker_processes_are_those_with_a_recent_heartbeat(services: Servi
         )
     assert live_worker_processes(services.db, timedelta(seconds=30)) == 2
     assert live_worker_processes(services.db, timedelta(seconds=2)) == 1
+
+
+def test_a_lost_workers_job_claimed_anew_by_a_service_thread_is_left_to_that_thread(
+    services: Services,
+) -> None:
+    services.intake.receive("default", invoice_pdf(9), arrival())
+    node = WorkerNode(services, concurrency=1)
+    [due] = services.queue.due(10)
+
+    async def dispatch() -> int:
+        async with node.app.open_async():
+            return await node.dispatch()
+
+    async def recover() -> int:
+        async with node.app.open_async():
+            return await node.recover()
+
+    assert asyncio.run(dispatch()) == 1
+    with services.db.engine.begin() as connection:
+        worker_id = connection.execute(
+            text(
+                "INSERT INTO procrastinate_workers (last_heartbeat) "
+                "VALUES (NOW() - INTERVAL '1 hour') RETURNING id"
+            )
+        ).scalar_one()
+        connection.execute(
+            text("UPDATE procrastinate_jobs SET status = 'doing', worker_id = :worker"),
+            {"worker": worker_id},
+        )
+    assert services.queue.claim_job(due.id, "serve:host-a:10:0") is not None
+
+    assert asyncio.run(recover()) == 0
+
+    job = services.queue.get(due.id)
+    assert job is not None and (job.state, job.locked_by) == (JobState.RUNNING, "serve:host-a:10:0")
+    assert carried(services) == []

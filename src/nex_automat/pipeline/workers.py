@@ -211,7 +211,9 @@ class WorkerNode:
         carried = await asyncio.to_thread(carried_job_ids, self.services.db)
         recovered = 0
         for row_id in running:
-            if row_id not in carried and await asyncio.to_thread(queue.requeue, row_id):
+            if row_id not in carried and await asyncio.to_thread(
+                queue.requeue, row_id, role=WORKER_ROLE
+            ):
                 recovered += 1
                 log.warning("job %s was left running by a stopped worker; queued again", row_id)
         return recovered
@@ -224,7 +226,7 @@ class WorkerNode:
         recovered = 0
         for job in stalled:
             row_id = int(job.task_kwargs["job_id"])
-            if await asyncio.to_thread(self.services.queue.requeue, row_id):
+            if await asyncio.to_thread(self.services.queue.requeue, row_id, role=WORKER_ROLE):
                 recovered += 1
                 log.warning("job %s was interrupted by a lost worker and is queued again", row_id)
             await manager.finish_job(job, status=Status.FAILED, delete_job=True)

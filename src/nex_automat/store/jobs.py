@@ -288,8 +288,10 @@ class JobQueue:
         ]
         return sum(self.release(job_id, holder) for job_id, holder in lost)
 
-    def requeue(self, job_id: int) -> bool:
-        """Queue again job ``job_id`` if it is running: its worker is known to be gone."""
+    def requeue(self, job_id: int, *, role: str | None = None) -> bool:
+        """Queue again job ``job_id`` if it is running (held in ``role``, when given): its
+        holder is known to be gone. The role keeps a recovery from taking a job that was
+        claimed anew, meanwhile, by a holder of another kind."""
         now = utcnow()
         statement = (
             update(Job)
@@ -297,6 +299,8 @@ class JobQueue:
             .values(state=JobState.QUEUED, locked_by=None, locked_at=None, updated_at=now)
             .execution_options(synchronize_session=False)
         )
+        if role is not None:
+            statement = statement.where(_held_in(role))
         with self.db.session() as session:
             return bool(session.execute(statement).rowcount)
 
