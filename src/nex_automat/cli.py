@@ -58,17 +58,17 @@ COMMANDS: dict[str, LazyCommand] = {
         "Create the data folder, a commented config file, the database and a first API key.",
     ),
     "serve": LazyCommand(
-        "nex_automat.cli_service",
+        "nex_automat.cli_processing",
         "serve",
         "Run the service: HTTP API, processing workers, mailboxes and watched folders.",
     ),
     "worker": LazyCommand(
-        "nex_automat.cli_service",
+        "nex_automat.cli_processing",
         "worker",
         "Process queued documents with the other workers sharing the PostgreSQL database.",
     ),
     "ingest": LazyCommand(
-        "nex_automat.cli_service",
+        "nex_automat.cli_processing",
         "ingest",
         "Store and process documents now, with progress, and print what became of each.",
     ),

@@ -8,9 +8,9 @@ from pathlib import Path
 from nex_automat.files import write_atomically
 from nex_automat.ops.config import Settings
 from nex_automat.ops.upgrade import upgrade_database
-from nex_automat.pipeline.services import ensure_tenant
 from nex_automat.store.apikeys import create_api_key, list_api_keys
 from nex_automat.store.db import open_database
+from nex_automat.store.tenants import ensure_tenant
 
 CONFIG_TEMPLATE = """\
 # NEX Automat configuration.

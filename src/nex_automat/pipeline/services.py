@@ -19,7 +19,7 @@ from nex_automat.pipeline.tenant_templates import TenantTemplates
 from nex_automat.store.db import Database, open_database
 from nex_automat.store.files import DocumentFiles
 from nex_automat.store.jobs import JobQueue
-from nex_automat.store.tenants import create_tenant, get_tenant
+from nex_automat.store.tenants import ensure_tenant
 
 
 @dataclass
@@ -41,13 +41,6 @@ class Services:
         """Stop the workers (letting jobs in hand finish) and close the database."""
         self.runner.stop(timeout)
         self.db.dispose()
-
-
-def ensure_tenant(db: Database, tenant_id: str) -> None:
-    """Create ``tenant_id`` unless it exists, so a fresh installation can take documents."""
-    with db.session() as session:
-        if get_tenant(session, tenant_id) is None:
-            create_tenant(session, tenant_id, tenant_id)
 
 
 def build_services(settings: Settings) -> Services:

@@ -107,3 +107,10 @@ def accepts_work(db: Database, tenant_id: str) -> bool:
     """Whether pollers and scheduled tasks should fetch anything for ``tenant_id`` now."""
     with db.session() as session:
         return tenant_is_active(session, tenant_id)
+
+
+def ensure_tenant(db: Database, tenant_id: str) -> None:
+    """Create ``tenant_id`` unless it exists, so a fresh installation can take documents."""
+    with db.session() as session:
+        if get_tenant(session, tenant_id) is None:
+            create_tenant(session, tenant_id, tenant_id)
