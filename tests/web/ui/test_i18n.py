@@ -180,6 +180,42 @@ def test_the_sign_in_page_can_be_read_in_english_and_czech(workspace: Workspace)
     assert 'href="/login?lang=sk"' in czech and "Česky" in czech
 
 
+def test_before_sign_in_the_page_speaks_the_browsers_language_unless_one_was_chosen(
+    workspace: Workspace,
+) -> None:
+    def login_in(accept_language: str) -> str:
+        page = workspace.browser().get("/login", headers={"Accept-Language": accept_language})
+        return page.text
+
+    assert "Přihlášení" in login_in("cs-CZ,cs;q=0.9,en;q=0.8")
+    assert "Sign in" in login_in("de-AT, de;q=0.9, en-GB;q=0.5")
+    assert "Prihlásenie" in login_in("fr-FR, de;q=0.8")
+    assert "Sign in" in login_in("cs;q=0.2, en;q=0.7")
+    browser = workspace.browser()
+    browser.get("/login?lang=sk")
+    chosen = browser.get("/login", headers={"Accept-Language": "cs"}).text
+    assert "Prihlásenie" in chosen
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("cs", "cs"),
+        ("en-US,en;q=0.9,sk;q=0.8", "en"),
+        ("sk;q=0.5, cs;q=0.5", "sk"),
+        ("cs;q=0, en", "en"),
+        ("de, *;q=0.1", None),
+        ("cs;q=abc, en;q=0.1", "en"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_the_browsers_first_known_language_is_preferred(
+    header: str | None, language: str | None
+) -> None:
+    assert i18n.preferred_language(header) == language
+
+
 def test_any_field_value_is_formatted_by_its_type() -> None:
     locale = Locale("sk")
     assert locale.value(Decimal("5")) == "5,00"

@@ -473,6 +473,29 @@ def language_or_default(language: str | None) -> str:
     return language if language in CATALOGUES else DEFAULT_LANGUAGE
 
 
+def preferred_language(accept_language: str | None) -> str | None:
+    """The UI language a browser's ``Accept-Language`` ranks highest, if it asks for one.
+
+    Before anyone signs in this is all there is to go by: a Czech browser gets the Czech
+    sign-in page. Ties keep the browser's order; ``q=0`` means "not this one".
+    """
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate((accept_language or "").split(",")):
+        tag, _, parameters = part.strip().partition(";")
+        language = tag.strip().split("-")[0].lower()
+        weight = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if language in CATALOGUES and weight > 0:
+            ranked.append((-weight, index, language))
+    return min(ranked)[2] if ranked else None
+
+
 def translate(language: str, key: str, **values: Any) -> str:
     """The string for ``key``; a missing key raises, so a page never shows a bare key."""
     text = CATALOGUES[language_or_default(language)][key]

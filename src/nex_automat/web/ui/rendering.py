@@ -27,7 +27,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from nex_automat import __version__
 from nex_automat.store.users import LANGUAGES
 from nex_automat.web.security_headers import PAGE_POLICY
-from nex_automat.web.ui.i18n import DEFAULT_LANGUAGE, Locale, language_or_default
+from nex_automat.web.ui.i18n import (
+    DEFAULT_LANGUAGE,
+    Locale,
+    language_or_default,
+    preferred_language,
+)
 from nex_automat.web.ui.roles import Permission, allowed
 from nex_automat.web.ui.sessions import LANGUAGE_COOKIE, SignedIn, user_of
 
@@ -58,9 +63,13 @@ def static_url(name: str) -> str:
 
 
 def page_language(request: Request, user: SignedIn | None) -> str:
+    """The user's language; before sign-in the one chosen on the page, else the browser's."""
     if user is not None:
         return language_or_default(user.language)
-    return language_or_default(request.cookies.get(LANGUAGE_COOKIE) or DEFAULT_LANGUAGE)
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return preferred_language(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
 
 
 def render(
