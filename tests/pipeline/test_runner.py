@@ -390,10 +390,10 @@ def test_two_services_sharing_a_database_run_a_job_longer_than_its_lease_once(
 
     def slow_handler(job: Job) -> None:
         runs.append(job.id)
-        time.sleep(2.0)
+        time.sleep(4.0)
 
     queue.enqueue(tenant_id=tenant, document_id=document_id, kind="slow")
-    lease = timedelta(seconds=0.4)
+    lease = timedelta(seconds=1.5)
     services = [
         make_runner(database, files, queue, processor, lease=lease, handlers={"slow": slow_handler})
         for _ in range(2)

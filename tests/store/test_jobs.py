@@ -410,3 +410,21 @@ def test_a_holder_name_says_role_machine_and_process() -> None:
     assert not holder_gone_here("cli")
     assert not holder_gone_here(f"serve:{socket.gethostname()}:not-a-pid:0")
     assert holder_gone_here(f"cli:{socket.gethostname()}:{_ended_process_id()}")
+
+
+def test_release_all_puts_back_every_job_of_the_stopping_holders(
+    database: Database, tenants: tuple[str, str]
+) -> None:
+    queue = JobQueue(database)
+    held = {
+        holder: queue.enqueue(tenant_id="acme", document_id=_document(database), kind="process").id
+        for holder in ("serve:a:1:0", "serve:a:1:1", "serve:b:2:0")
+    }
+    for holder, job_id in held.items():
+        assert queue.claim_job(job_id, holder) is not None
+
+    released = queue.release_all(["serve:a:1:0", "serve:a:1:1"])
+
+    assert sorted(released) == sorted([held["serve:a:1:0"], held["serve:a:1:1"]])
+    assert queue.counts() == {JobState.QUEUED: 2, JobState.RUNNING: 1}
+    assert queue.release_all([]) == []

@@ -204,6 +204,8 @@ class InProcessRunner:
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._holders: list[str] = []
+        """What this runner's threads write as ``locked_by``."""
         self.leases = LeaseKeeper(queue, lease)
 
     @property
@@ -216,14 +218,15 @@ class InProcessRunner:
             return
         self.leases.recover()
         self._stopping.clear()
+        self._holders = [holder_name("serve", index) for index in range(self.workers)]
         self._threads = [
             threading.Thread(
                 target=self._work,
-                args=(holder_name("serve", index),),
+                args=(holder,),
                 name=f"nex-worker-{index}",
                 daemon=True,
             )
-            for index in range(self.workers)
+            for index, holder in enumerate(self._holders)
         ]
         for thread in self._threads:
             thread.start()
@@ -249,14 +252,13 @@ class InProcessRunner:
         self.leases.stop()
 
     def _release_unfinished(self) -> None:
-        for worker_id, job_id in self.leases.held().items():
-            try:
-                released = self.queue.release(job_id, worker_id)
-            except Exception:
-                log.exception("job %s could not be queued again; the next start will", job_id)
-                continue
-            if released:
-                log.warning("job %s was not finished in time and is queued again", job_id)
+        try:
+            released = self.queue.release_all(self._holders)
+        except Exception:
+            log.exception("jobs in hand could not be queued again; the next start will")
+            return
+        for job_id in released:
+            log.warning("job %s was not finished in time and is queued again", job_id)
 
     def wake(self) -> None:
         self._wakeup.set()

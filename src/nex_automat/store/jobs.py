@@ -346,6 +346,25 @@ class JobQueue:
         with self.db.session() as session:
             return bool(session.execute(statement).rowcount)
 
+    def release_all(self, holders: Sequence[str]) -> list[int]:
+        """Queue again every job ``holders`` hold (the service is stopping); their ids.
+
+        Asks the database rather than the holders' own record, so a job claimed an
+        instant before the stop, not yet noted as in hand, is put back too.
+        """
+        if not holders:
+            return []
+        now = utcnow()
+        statement = (
+            update(Job)
+            .where(Job.state == JobState.RUNNING, Job.locked_by.in_(holders))
+            .values(state=JobState.QUEUED, locked_by=None, locked_at=None, updated_at=now)
+            .returning(Job.id)
+            .execution_options(synchronize_session=False)
+        )
+        with self.db.session() as session:
+            return list(session.scalars(statement))
+
     def oldest_due(self) -> datetime | None:
         """When the longest-waiting queued job became due; ``None`` when none is due.
 
