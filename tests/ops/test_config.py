@@ -7,8 +7,19 @@ import os
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ValidationError
 
-from nex_automat.ops.config import ConfigError, Settings, load_settings
+from nex_automat.ops.catalog_sync_settings import CatalogSyncSettings
+from nex_automat.ops.config import (
+    BackupSettings,
+    ConfigError,
+    MailboxSettings,
+    Settings,
+    SmtpSettings,
+    load_settings,
+)
+from nex_automat.ops.export_settings import WebhookExportSettings
+from nex_automat.ops.secrets import SecretFileUnreadable
 from nex_automat.ops.setup import CONFIG_TEMPLATE
 
 
@@ -147,8 +158,61 @@ def test_the_password_is_never_shown(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_an_unreadable_password_file_names_the_mailbox(tmp_path: Path) -> None:
     write_config(tmp_path, MAILBOX + f"    password_file: {tmp_path / 'missing'}\n")
     (mailbox,) = load_settings(tmp_path).mailboxes
-    with pytest.raises(ConfigError, match=r"faktury.*password_file"):
+    with pytest.raises(SecretFileUnreadable, match=r"faktury.*password_file"):
         mailbox.secret()
+
+
+def test_an_empty_password_file_is_refused_not_sent_as_an_empty_password(
+    tmp_path: Path,
+) -> None:
+    empty = tmp_path / "password"
+    empty.write_text("\n")
+    write_config(tmp_path, MAILBOX + f"    password_file: {empty}\n")
+    (mailbox,) = load_settings(tmp_path).mailboxes
+    with pytest.raises(SecretFileUnreadable, match=r"faktury.*is empty"):
+        mailbox.secret()
+
+
+@pytest.mark.parametrize(
+    ("model", "fields", "secret", "secret_file"),
+    [
+        (
+            MailboxSettings,
+            {"name": "faktury", "host": "imap.example.sk", "user": "f"},
+            "password",
+            "password_file",
+        ),
+        (
+            SmtpSettings,
+            {"host": "smtp.example.sk", "user": "nex", "sender": "nex@example.sk"},
+            "password",
+            "password_file",
+        ),
+        (BackupSettings, {}, "key", "key_file"),
+        (
+            WebhookExportSettings,
+            {"kind": "webhook", "url": "https://erp.example.sk/hook"},
+            "secret",
+            "secret_file",
+        ),
+        (
+            CatalogSyncSettings,
+            {"name": "erp", "kinds": {"products": {"url": "https://erp.example.sk/p"}}},
+            "api_key",
+            "api_key_file",
+        ),
+    ],
+    ids=lambda value: value.__name__ if isinstance(value, type) else None,
+)
+def test_every_secret_is_given_as_a_value_or_a_file_never_both(
+    model: type[BaseModel], fields: dict[str, object], secret: str, secret_file: str, tmp_path: Path
+) -> None:
+    key = "A" * 43 + "="  # 32 bytes of base64, a well-formed backup key
+    both = {**fields, secret: key, secret_file: str(tmp_path / "secret")}
+    with pytest.raises(ValidationError, match=f"give either {secret} or {secret_file}, not both"):
+        model.model_validate(both)
+    model.model_validate({**fields, secret: key})
+    model.model_validate({**fields, secret_file: str(tmp_path / "secret")})
 
 
 def test_a_bad_value_names_the_key_the_file_and_the_variable(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ from pydantic import (
 )
 
 from nex_automat.ops.secrets import read_secret_file
-from nex_automat.ops.setting_types import TimeOfDay, unique_per_tenant
+from nex_automat.ops.setting_types import TimeOfDay, one_secret_source, unique_per_tenant
 
 SyncKind = Literal["groups", "products", "barcodes", "partners"]
 DEFAULT_INTERVAL_MINUTES = 60
@@ -115,13 +115,13 @@ class CatalogSyncSettings(BaseModel):
 
     @model_validator(mode="after")
     def _checked(self) -> CatalogSyncSettings:
-        if self.api_key is None and self.api_key_file is None:
-            raise ValueError(
-                "no API key: set the environment variable "
-                "NEX_CATALOG_SYNC__<index>__API_KEY or give api_key_file (a file holding only it)"
-            )
-        if self.api_key is not None and self.api_key_file is not None:
-            raise ValueError("give either api_key or api_key_file, not both")
+        one_secret_source(
+            self.api_key,
+            self.api_key_file,
+            ("api_key", "api_key_file"),
+            "no API key: set the environment variable "
+            "NEX_CATALOG_SYNC__<index>__API_KEY or give api_key_file (a file holding only it)",
+        )
         if self.interval_minutes is not None and self.daily_at is not None:
             raise ValueError("give either interval_minutes or daily_at, not both")
         return self

@@ -52,7 +52,8 @@ from pydantic_settings import (
 from nex_automat.errors import NexError
 from nex_automat.ops.catalog_sync_settings import CatalogSyncList
 from nex_automat.ops.export_settings import ExportList, untagged
-from nex_automat.ops.setting_types import TimeOfDay
+from nex_automat.ops.secrets import read_secret_file
+from nex_automat.ops.setting_types import TimeOfDay, one_secret_source
 from nex_automat.store.models import Role
 from nex_automat.store.tenants import InvalidTenantId, check_tenant_id
 from nex_automat.store.users import LANGUAGES
@@ -97,14 +98,14 @@ class MailboxSettings(BaseModel):
 
     @model_validator(mode="after")
     def _one_secret(self) -> MailboxSettings:
-        if self.password is None and self.password_file is None:
-            raise ValueError(
-                "no password: set the environment variable "
-                f"{ENV_PREFIX}MAILBOXES{ENV_NESTING}<index>{ENV_NESTING}PASSWORD "
-                "or give password_file (a file holding only the password)"
-            )
-        if self.password is not None and self.password_file is not None:
-            raise ValueError("give either password or password_file, not both")
+        one_secret_source(
+            self.password,
+            self.password_file,
+            ("password", "password_file"),
+            "no password: set the environment variable "
+            f"{ENV_PREFIX}MAILBOXES{ENV_NESTING}<index>{ENV_NESTING}PASSWORD "
+            "or give password_file (a file holding only the password)",
+        )
         return self
 
     def secret(self) -> str:
@@ -112,18 +113,7 @@ class MailboxSettings(BaseModel):
         if self.password is not None:
             return self.password.get_secret_value()
         assert self.password_file is not None
-        return read_password_file(self.password_file, f"mailbox {self.name!r}")
-
-
-def read_password_file(path: Path, owner: str) -> str:
-    """The password a ``password_file`` holds, without its line end; ``owner`` names it."""
-    try:
-        return path.read_text(encoding="utf-8").strip("\r\n")
-    except OSError as error:
-        raise ConfigError(
-            f"{owner}: cannot read password_file {path}: "
-            f"{error.strerror}; check the path and its permissions"
-        ) from None
+        return read_secret_file(self.password_file, f"mailbox {self.name!r}", "password_file")
 
 
 class FolderSettings(BaseModel):
@@ -239,8 +229,7 @@ class BackupSettings(BaseModel):
 
     @model_validator(mode="after")
     def _one_key(self) -> BackupSettings:
-        if self.key is not None and self.key_file is not None:
-            raise ValueError("give either key or key_file, not both")
+        one_secret_source(self.key, self.key_file, ("key", "key_file"), None)
         return self
 
     def encryption_key(self) -> bytes | None:
@@ -311,14 +300,14 @@ class SmtpSettings(BaseModel):
                 "plain would send the password unencrypted: use starttls or tls to log in, "
                 "or remove user for a relay that needs no login"
             )
-        if not has_secret:
-            raise ValueError(
-                f"no password for user {self.user!r}: set the environment variable "
-                f"{ENV_PREFIX}NOTIFICATIONS{ENV_NESTING}SMTP{ENV_NESTING}PASSWORD "
-                "or give password_file (a file holding only the password)"
-            )
-        if self.password is not None and self.password_file is not None:
-            raise ValueError("give either password or password_file, not both")
+        one_secret_source(
+            self.password,
+            self.password_file,
+            ("password", "password_file"),
+            f"no password for user {self.user!r}: set the environment variable "
+            f"{ENV_PREFIX}NOTIFICATIONS{ENV_NESTING}SMTP{ENV_NESTING}PASSWORD "
+            "or give password_file (a file holding only the password)",
+        )
         return self
 
     @property
@@ -330,7 +319,7 @@ class SmtpSettings(BaseModel):
         if self.password is not None:
             return self.password.get_secret_value()
         if self.password_file is not None:
-            return read_password_file(self.password_file, "notifications.smtp")
+            return read_secret_file(self.password_file, "notifications.smtp", "password_file")
         return None
 
 

@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from nex_automat.ops.secrets import read_secret_file
-from nex_automat.ops.setting_types import unique_per_tenant
+from nex_automat.ops.setting_types import one_secret_source, unique_per_tenant
 
 ExportFormat = Literal["isdoc", "ubl", "csv", "xlsx", "json"]
 FileLanguage = Literal["sk", "cs", "en"]
@@ -100,13 +100,13 @@ class WebhookExportSettings(_Connector):
 
     @model_validator(mode="after")
     def _one_secret(self) -> WebhookExportSettings:
-        if self.secret is None and self.secret_file is None:
-            raise ValueError(
-                "no signing secret: set the environment variable "
-                "NEX_EXPORTS__<index>__SECRET or give secret_file (a file holding only it)"
-            )
-        if self.secret is not None and self.secret_file is not None:
-            raise ValueError("give either secret or secret_file, not both")
+        one_secret_source(
+            self.secret,
+            self.secret_file,
+            ("secret", "secret_file"),
+            "no signing secret: set the environment variable "
+            "NEX_EXPORTS__<index>__SECRET or give secret_file (a file holding only it)",
+        )
         return self
 
     def signing_key(self) -> bytes:

@@ -22,7 +22,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
 from nex_automat.errors import NexError
-from nex_automat.ops.config import ConfigError, SmtpSettings
+from nex_automat.ops.config import SmtpSettings
+from nex_automat.ops.secrets import SecretFileUnreadable
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ class Postman:
             return
         try:
             password = self.settings.secret()
-        except ConfigError as error:
+        except SecretFileUnreadable as error:
             raise MailError(error.message) from error
         assert password is not None
         try:

@@ -55,3 +55,16 @@ def unique_per_tenant(what: str) -> Callable[[list[Named]], list[Named]]:
         return items
 
     return check
+
+
+def one_secret_source(
+    value: object | None, file: object | None, names: tuple[str, str], missing: str | None
+) -> None:
+    """The rule every secret of the settings follows: given as a value (from the
+    environment) or as a file holding only it, never both; ``missing`` is the error when
+    neither is given, ``None`` when the secret may be left out."""
+    given, file_key = names
+    if value is not None and file is not None:
+        raise ValueError(f"give either {given} or {file_key}, not both")
+    if value is None and file is None and missing is not None:
+        raise ValueError(missing)
