@@ -32,6 +32,7 @@ from nex_automat.store.sqltypes import utcnow
 from tests.databases import create_postgres_database, drop_postgres_database
 
 from .documents import arrival, invoice_pdf
+from .worker_passes import dispatched, recovered
 
 
 @pytest.fixture
@@ -126,15 +127,7 @@ def test_a_job_of_a_silent_worker_is_queued_again_and_handed_over_anew(
     node = WorkerNode(services, concurrency=1)
     [due] = services.queue.due(10)
 
-    async def dispatch() -> int:
-        async with node.app.open_async():
-            return await node.dispatch()
-
-    async def recover() -> int:
-        async with node.app.open_async():
-            return await node.recover()
-
-    assert asyncio.run(dispatch()) == 1
+    assert dispatched(node) == 1
     assert services.queue.claim_job(due.id, "worker:host-a:4242") is not None
     with services.db.engine.begin() as connection:
         worker_id = connection.execute(
@@ -147,14 +140,14 @@ def test_a_job_of_a_silent_worker_is_queued_again_and_handed_over_anew(
             text("UPDATE procrastinate_jobs SET status = 'doing', worker_id = :worker"),
             {"worker": worker_id},
         )
-    assert asyncio.run(dispatch()) == 0
+    assert dispatched(node) == 0
 
-    assert asyncio.run(recover()) == 1
+    assert recovered(node) == 1
 
     job = services.queue.get(due.id)
     assert job is not None and (job.state, job.locked_by) == (JobState.QUEUED, None)
     assert carried(services) == []
-    assert asyncio.run(dispatch()) == 1
+    assert dispatched(node) == 1
     assert [row["job_id"] for row in carried(services)] == [due.id]
 
 
@@ -172,11 +165,7 @@ def test_a_job_left_running_without_a_procrastinate_job_is_queued_again_once_sta
             update(Job).where(Job.id == stale.id).values(locked_at=utcnow() - timedelta(hours=1))
         )
 
-    async def recover() -> int:
-        async with node.app.open_async():
-            return await node.recover()
-
-    assert asyncio.run(recover()) == 1
+    assert recovered(node) == 1
     requeued, running = services.queue.get(stale.id), services.queue.get(fresh.id)
     assert requeued is not None and requeued.state is JobState.QUEUED
     assert running is not None and running.state is JobState.RUNNING
@@ -196,11 +185,7 @@ def test_workers_leave_a_service_threads_job_alone_while_its_lease_is_kept(
             update(Job).where(Job.id == lost.id).values(locked_at=utcnow() - timedelta(hours=1))
         )
 
-    async def recover() -> int:
-        async with node.app.open_async():
-            return await node.recover()
-
-    assert asyncio.run(recover()) == 1
+    assert recovered(node) == 1
     assert [services.queue.get(row.id).state for row in (kept, lost)] == [  # type: ignore[union-attr]
         JobState.RUNNING,
         JobState.QUEUED,
@@ -227,15 +212,7 @@ def test_a_lost_workers_job_claimed_anew_by_a_service_thread_is_left_to_that_thr
     node = WorkerNode(services, concurrency=1)
     [due] = services.queue.due(10)
 
-    async def dispatch() -> int:
-        async with node.app.open_async():
-            return await node.dispatch()
-
-    async def recover() -> int:
-        async with node.app.open_async():
-            return await node.recover()
-
-    assert asyncio.run(dispatch()) == 1
+    assert dispatched(node) == 1
     with services.db.engine.begin() as connection:
         worker_id = connection.execute(
             text(
@@ -249,7 +226,7 @@ def test_a_lost_workers_job_claimed_anew_by_a_service_thread_is_left_to_that_thr
         )
     assert services.queue.claim_job(due.id, "serve:host-a:10:0") is not None
 
-    assert asyncio.run(recover()) == 0
+    assert recovered(node) == 0
 
     job = services.queue.get(due.id)
     assert job is not None and (job.state, job.locked_by) == (JobState.RUNNING, "serve:host-a:10:0")

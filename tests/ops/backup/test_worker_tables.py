@@ -3,7 +3,6 @@ and restores like any other, and the restored installation's workers carry on.""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from sqlalchemy import text
@@ -18,6 +17,7 @@ from nex_automat.pipeline.workers import TASK_NAME, WorkerNode, carried_job_ids,
 from nex_automat.store.documents import get_document
 from nex_automat.store.models import DocumentState, JobState
 from tests.pipeline.documents import arrival, invoice_pdf
+from tests.pipeline.worker_passes import dispatched
 
 from .sites import CONFIG_TEXT, database_for, ingest, make_settings, opened
 
@@ -39,11 +39,7 @@ def test_a_backup_with_queued_worker_jobs_restores_and_the_workers_carry_on(
             ).document_id
             node = WorkerNode(services, concurrency=1)
 
-            async def dispatch() -> int:
-                async with node.app.open_async():
-                    return await node.dispatch()
-
-            assert asyncio.run(dispatch()) == 1
+            assert dispatched(node) == 1
             [queued] = carried_job_ids(services.db)
         finally:
             services.close()
