@@ -25,6 +25,7 @@ from nex_automat.ops.doctor import (
 from nex_automat.ops.setup import initialise
 from nex_automat.pipeline.workers import install_schema
 from nex_automat.store.db import Database, open_database
+from nex_automat.store.files import sha256_hex
 from nex_automat.store.models import ApiKey
 from nex_automat.store.sqltypes import utcnow
 from tests.databases import create_postgres_database, drop_postgres_database
@@ -156,6 +157,22 @@ def test_worker_processes_are_looked_for_when_processing_is_left_to_them(
     assert none_alive.verdict is Verdict.WARN
     assert "nex-automat worker --concurrency" in none_alive.detail
     assert (one_alive.verdict, one_alive.detail) == (Verdict.PASS, "1 worker process(es) alive")
+
+
+def test_files_of_the_layout_before_tenant_folders_are_pointed_out(tmp_path: Path) -> None:
+    data_dir = installed(tmp_path / "data")
+    content = b"%PDF-1.7 kept by an earlier version"
+    sha256 = sha256_hex(content)
+    shared = load_settings(data_dir).documents_dir / sha256[:2] / sha256[2:4] / sha256
+    shared.parent.mkdir(parents=True)
+    shared.write_bytes(content)
+
+    findings = list(examine(data_dir))
+
+    assert verdicts(findings)["storage"] is Verdict.WARN
+    assert "`nex-automat db upgrade`" in detail(findings, "storage")
+    shared.unlink()
+    assert verdicts(list(examine(data_dir)))["storage"] is Verdict.PASS
 
 
 def test_tesseract_missing_or_without_a_language_fails(tmp_path: Path) -> None:

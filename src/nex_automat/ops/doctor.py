@@ -43,6 +43,7 @@ from nex_automat.pipeline.mailbox import check_mailbox
 from nex_automat.store.db import Database, alembic_config, open_database
 from nex_automat.store.jobs import live_worker_processes
 from nex_automat.store.models import ApiKey, Tenant
+from nex_automat.store.tenant_folders import has_shared_files
 
 TESSERACT = "tesseract"
 TESSERACT_TIMEOUT_SECONDS = 20.0
@@ -189,6 +190,12 @@ def _storage(settings: Settings) -> Finding:
     problem = writable_problem(settings.documents_dir)
     if problem is not None:
         return failed("storage", f"{problem}; give the service's user the right to write there")
+    if has_shared_files(settings.documents_dir):
+        return warned(
+            "storage",
+            f"{settings.documents_dir} still holds files of the layout before tenant folders; "
+            "`nex-automat db upgrade` (or the next start) moves them",
+        )
     return passed("storage", f"{settings.documents_dir} is writable")
 
 
