@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from pathlib import Path
 
@@ -71,11 +73,29 @@ def test_the_pages_templates_need_no_inline_script_or_style() -> None:
         assert not INLINE_HANDLER.search(html), template.name
 
 
-def test_the_api_docs_keep_every_header_but_a_policy(client: TestClient) -> None:
-    docs = client.get("/docs")
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/docs/oauth2-redirect"])
+def test_the_api_docs_allow_their_cdn_and_exactly_their_own_inline_scripts(
+    client: TestClient, path: str
+) -> None:
+    docs = client.get(path)
     assert docs.status_code == 200
-    assert "Content-Security-Policy" not in docs.headers
+    policy = docs.headers["Content-Security-Policy"]
     assert docs.headers["X-Frame-Options"] == "DENY"
+    assert docs.headers["Cache-Control"] == "no-store"
+    directives = {
+        name: value
+        for name, _, value in (part.strip().partition(" ") for part in policy.split(";"))
+        if name
+    }
+    scripts = re.findall(r"<script>(.*?)</script>", docs.text, re.DOTALL)
+    hashes = {
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+        for s in scripts
+    }
+    assert set(directives["script-src"].split()) == {"https://cdn.jsdelivr.net", *hashes}
+    assert directives["connect-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["default-src"] == "'none'"
 
 
 def test_hsts_only_when_served_over_https(client: TestClient, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.e2e.installation import Installation, initialise, run_cli
 from tests.e2e.ui.browser import ARTIFACTS, PASSWORD, publish
@@ -124,3 +124,40 @@ def test_the_language_switch_turns_the_workspace_czech_or_english(page: Page) ->
     expect(page.get_by_role("link", name=re.compile("Needs review"))).to_be_visible()
     page.get_by_role("button", name="SK Slovensky").click()
     expect(page.locator("html")).to_have_attribute("lang", "sk")
+
+
+SWAGGER_STUB = (
+    "window.SwaggerUIBundle = function (options) {"
+    " document.getElementById('swagger-ui').textContent = 'docs of ' + options.url; };"
+    " SwaggerUIBundle.presets = {apis: {}}; SwaggerUIBundle.SwaggerUIStandalonePreset = {};"
+)
+
+
+def test_the_api_docs_run_their_own_inline_script_and_no_injected_one(page: Page) -> None:
+    def cdn(route: Route) -> None:
+        if route.request.url.endswith(".js"):
+            route.fulfill(content_type="application/javascript", body=SWAGGER_STUB)
+        else:
+            route.fulfill(content_type="text/css", body="")
+
+    page.route("https://cdn.jsdelivr.net/**", cdn)
+    page.route("https://fastapi.tiangolo.com/**", lambda route: route.abort())
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+
+    page.goto("/docs")
+
+    expect(page.locator("#swagger-ui")).to_have_text("docs of /openapi.json")
+    assert refused == []
+    injected = page.evaluate(
+        "() => { const script = document.createElement('script');"
+        " script.textContent = 'window.injected = true';"
+        " document.body.appendChild(script); return window.injected === true; }"
+    )
+    assert injected is False
+    assert any("Content Security Policy" in text for text in refused)
