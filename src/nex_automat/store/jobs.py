@@ -213,17 +213,18 @@ class JobQueue:
         One conditional update: of two workers given the same job, only one gets it.
         """
         now = utcnow()
-        return self._take(worker_id, now, Job.id == job_id, Job.run_after <= now)
+        return self._take(worker_id, now, Job.id == job_id, Job.run_after <= now, *_claimable())
 
     def _take(self, worker_id: str, now: datetime, *which: ColumnElement[bool]) -> Job | None:
-        """Mark the claimable job ``which`` selects running for ``worker_id``, in one statement.
+        """Mark the job ``which`` selects (a claimable one) running for ``worker_id``, in one
+        statement.
 
         ``None`` also when another process took a job of the same document in the same
         instant: the unique index refused the second claim.
         """
         statement = (
             update(Job)
-            .where(*which, *_claimable())
+            .where(*which, Job.state == JobState.QUEUED)
             .values(
                 state=JobState.RUNNING,
                 locked_by=worker_id,
@@ -292,17 +293,8 @@ class JobQueue:
         """Queue again job ``job_id`` if it is running (held in ``role``, when given): its
         holder is known to be gone. The role keeps a recovery from taking a job that was
         claimed anew, meanwhile, by a holder of another kind."""
-        now = utcnow()
-        statement = (
-            update(Job)
-            .where(Job.id == job_id, Job.state == JobState.RUNNING)
-            .values(state=JobState.QUEUED, locked_by=None, locked_at=None, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if role is not None:
-            statement = statement.where(_held_in(role))
-        with self.db.session() as session:
-            return bool(session.execute(statement).rowcount)
+        held = [] if role is None else [_held_in(role)]
+        return bool(self._put_back(Job.id == job_id, *held))
 
     def complete(self, job_id: int) -> None:
         self._finish(job_id, state=JobState.DONE, error=None, run_after=None)
@@ -317,34 +309,14 @@ class JobQueue:
 
         Workers' jobs are left alone; procrastinate's heartbeats tell when those are lost.
         """
-        now = utcnow()
-        statement = (
-            update(Job)
-            .where(
-                Job.state == JobState.RUNNING,
-                Job.locked_at <= now - older_than,
-                ~_worker_held(),
-            )
-            .values(state=JobState.QUEUED, locked_by=None, locked_at=None, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        with self.db.session() as session:
-            return session.execute(statement).rowcount
+        return len(self._put_back(Job.locked_at <= utcnow() - older_than, ~_worker_held()))
 
     def release(self, job_id: int, worker_id: str) -> bool:
         """Queue again a job ``worker_id`` holds but will not finish (the service is stopping).
 
         ``False`` when the job is no longer that worker's: it finished meanwhile.
         """
-        now = utcnow()
-        statement = (
-            update(Job)
-            .where(Job.id == job_id, Job.state == JobState.RUNNING, Job.locked_by == worker_id)
-            .values(state=JobState.QUEUED, locked_by=None, locked_at=None, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        with self.db.session() as session:
-            return bool(session.execute(statement).rowcount)
+        return bool(self._put_back(Job.id == job_id, Job.locked_by == worker_id))
 
     def release_all(self, holders: Sequence[str]) -> list[int]:
         """Queue again every job ``holders`` hold (the service is stopping); their ids.
@@ -354,11 +326,14 @@ class JobQueue:
         """
         if not holders:
             return []
-        now = utcnow()
+        return self._put_back(Job.locked_by.in_(holders))
+
+    def _put_back(self, *which: ColumnElement[bool]) -> list[int]:
+        """Queue again the running jobs ``which`` selects, in one statement; their ids."""
         statement = (
             update(Job)
-            .where(Job.state == JobState.RUNNING, Job.locked_by.in_(holders))
-            .values(state=JobState.QUEUED, locked_by=None, locked_at=None, updated_at=now)
+            .where(Job.state == JobState.RUNNING, *which)
+            .values(state=JobState.QUEUED, locked_by=None, locked_at=None, updated_at=utcnow())
             .returning(Job.id)
             .execution_options(synchronize_session=False)
         )
