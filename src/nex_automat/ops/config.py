@@ -19,6 +19,7 @@ import binascii
 import os
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_origin
@@ -551,6 +552,15 @@ class Settings(BaseSettings):
             api_requests_per_minute=own.api_requests_per_minute or self.api_requests_per_minute,
             api_burst=own.api_burst or self.api_burst,
         )
+
+    @property
+    def worker_stalled_after(self) -> timedelta:
+        return timedelta(seconds=self.worker_stalled_seconds)
+
+    @property
+    def service_worker_threads(self) -> int:
+        """The service's own worker threads: none when worker processes do the work."""
+        return 0 if self.external_workers else self.workers
 
     @property
     def documents_dir(self) -> Path:

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -127,7 +127,7 @@ def workers_check(db: Database, settings: Settings) -> Finding:
         return passed(
             "workers", f"the service processes documents with {settings.workers} thread(s)"
         )
-    alive = live_worker_processes(db, timedelta(seconds=settings.worker_stalled_seconds))
+    alive = live_worker_processes(db, settings.worker_stalled_after)
     if alive == 0:
         return warned(
             "workers",

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -195,13 +195,12 @@ class StateCollector(Collector):
             f"{PREFIX}_worker_processes",
             "nex-automat worker processes sending heartbeats, on every machine.",
         )
-        stalled_after = timedelta(seconds=self.settings.worker_stalled_seconds)
-        workers.add_metric([], live_worker_processes(self.db, stalled_after))
+        workers.add_metric([], live_worker_processes(self.db, self.settings.worker_stalled_after))
         threads = GaugeMetricFamily(
             f"{PREFIX}_service_worker_threads",
             "Worker threads of this service (0 when processing is left to worker processes).",
         )
-        threads.add_metric([], 0 if self.settings.external_workers else self.settings.workers)
+        threads.add_metric([], self.settings.service_worker_threads)
         oldest = self.queue.oldest_due()
         wait = GaugeMetricFamily(
             f"{PREFIX}_queue_oldest_wait_seconds",

@@ -20,7 +20,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -201,9 +201,7 @@ def check_workers(services: Services) -> Check:
     """Processing is left to ``nex-automat worker`` processes: is any of them alive?"""
     settings = services.settings
     try:
-        alive = live_worker_processes(
-            services.db, timedelta(seconds=settings.worker_stalled_seconds)
-        )
+        alive = live_worker_processes(services.db, settings.worker_stalled_after)
         waiting = services.queue.counts().get(JobState.QUEUED, 0)
     except Exception as error:
         return Check("workers", False, critical=False, error=_first_line(error))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from nex_automat.catalog.cache import CatalogueCache
 from nex_automat.extract.document import ExtractOptions
@@ -71,7 +70,7 @@ def build_services(settings: Settings) -> Services:
         processor,
         workers=settings.workers,
         handlers={HANDOVER_JOB: handover.run_job},
-        lease=timedelta(seconds=settings.worker_stalled_seconds),
+        lease=settings.worker_stalled_after,
     )
     intake = Intake(
         db,

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -41,10 +40,8 @@ def queue_page(request: Request, user: Admin, show: str = "waiting") -> Response
     services = services_of(request)
     settings = services.settings
     capacity = {
-        "processes": live_worker_processes(
-            services.db, timedelta(seconds=settings.worker_stalled_seconds)
-        ),
-        "threads": 0 if settings.external_workers else settings.workers,
+        "processes": live_worker_processes(services.db, settings.worker_stalled_after),
+        "threads": settings.service_worker_threads,
     }
     with services.db.tenant_session(user.tenant_id) as session:
         counts = count_jobs(session)
